@@ -1,0 +1,111 @@
+/**
+ * The runtime configuration contract (DESIGN.md, "Runtime contract"): every setting is an
+ * environment variable with a documented default. Parsed once, in one place.
+ */
+import { resolve } from 'node:path';
+
+export interface TesseraConfig {
+  /** TESSERA_HTTP_PORT (8080); 0 picks a free port. */
+  readonly httpPort: number;
+  /** TESSERA_HOST (127.0.0.1): address every listener binds. */
+  readonly host: string;
+  /** TESSERA_BASE_URL (http://localhost:<port>); undefined until the port is known when unset. */
+  readonly baseUrl?: string;
+  /** TESSERA_DATA_DIR (./data): SQLite file, blobs, keys, generated API token. */
+  readonly dataDir: string;
+  /** TESSERA_STORE (sqlite): `sqlite` or `mongodb`. */
+  readonly store: 'sqlite' | 'mongodb';
+  /** TESSERA_MONGODB_URI: required when store is mongodb. */
+  readonly mongodbUri?: string;
+  /** TESSERA_MLLP_PORT (2575). */
+  readonly mllpPort: number;
+  /** TESSERA_DICOM_PORT (11112). */
+  readonly dicomPort: number;
+  /** TESSERA_DICOM_AET (TESSERA). */
+  readonly dicomAet: string;
+  /** TESSERA_AUTH (smart): `smart` requires bearer tokens, `off` serves without auth. */
+  readonly auth: 'smart' | 'off';
+  /** TESSERA_API_TOKEN: the static admin bearer token (else generated into the data dir). */
+  readonly apiToken?: string;
+  /** TESSERA_LOG_LEVEL (info). */
+  readonly logLevel: string;
+  /** TESSERA_MAX_BODY_BYTES (16 MiB): request bodies above this get 413. */
+  readonly maxBodyBytes: number;
+  /** TESSERA_SQLITE_SYNCHRONOUS (full): `full` fsyncs every commit group; `normal` trades power-loss durability for speed. */
+  readonly sqliteSynchronous: 'full' | 'normal';
+}
+
+/** Thrown for a setting that cannot be parsed; main.ts prints it and exits non-zero. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') {
+    return fallback;
+  }
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new ConfigError(`${name} must be a port number (0-65535), got "${raw}"`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') {
+    return fallback;
+  }
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') {
+    return fallback;
+  }
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new ConfigError(`${name} must be a positive integer, got "${raw}"`);
+  }
+  return value;
+}
+
+/**
+ * Reads the configuration from the environment.
+ * @param env - the environment (process.env by default).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): TesseraConfig {
+  const store = oneOf(env, 'TESSERA_STORE', ['sqlite', 'mongodb'] as const, 'sqlite');
+  const mongodbUri = env.TESSERA_MONGODB_URI || undefined;
+  if (store === 'mongodb' && mongodbUri === undefined) {
+    throw new ConfigError('TESSERA_STORE=mongodb requires TESSERA_MONGODB_URI');
+  }
+  const aet = env.TESSERA_DICOM_AET || 'TESSERA';
+  if (aet.length > 16) {
+    throw new ConfigError(`TESSERA_DICOM_AET must be at most 16 characters, got "${aet}"`);
+  }
+  return {
+    httpPort: port(env, 'TESSERA_HTTP_PORT', 8080),
+    host: env.TESSERA_HOST || '127.0.0.1',
+    baseUrl: env.TESSERA_BASE_URL ? env.TESSERA_BASE_URL.replace(/\/+$/, '') : undefined,
+    dataDir: resolve(env.TESSERA_DATA_DIR || './data'),
+    store,
+    mongodbUri,
+    mllpPort: port(env, 'TESSERA_MLLP_PORT', 2575),
+    dicomPort: port(env, 'TESSERA_DICOM_PORT', 11112),
+    dicomAet: aet,
+    auth: oneOf(env, 'TESSERA_AUTH', ['smart', 'off'] as const, 'smart'),
+    apiToken: env.TESSERA_API_TOKEN || undefined,
+    logLevel: env.TESSERA_LOG_LEVEL || 'info',
+    maxBodyBytes: positiveInt(env, 'TESSERA_MAX_BODY_BYTES', 16 * 1024 * 1024),
+    sqliteSynchronous: oneOf(env, 'TESSERA_SQLITE_SYNCHRONOUS', ['full', 'normal'] as const, 'full'),
+  };
+}
