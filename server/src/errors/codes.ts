@@ -44,7 +44,7 @@ export const errorCodes = {
   TESSERA_E_SEARCH_INVALID_MODIFIER: { status: 400, issue: 'not-supported', text: 'Unsupported search modifier' },
   TESSERA_E_SEARCH_INVALID_CURSOR: { status: 400, issue: 'value', text: 'Invalid or expired paging cursor' },
   TESSERA_E_STORE_UNAVAILABLE: { status: 503, issue: 'transient', text: 'The store is unavailable' },
-  TESSERA_E_INTERNAL: { status: 500, issue: 'exception', text: 'Internal server error' },
+  TESSERA_E_SERVER_INTERNAL: { status: 500, issue: 'exception', text: 'Internal server error' },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -61,7 +61,7 @@ export function invalid(details: string, expression?: string): FhirError {
 
 /** 500 for an unexpected error; the message is not leaked to the client. */
 export function serverError(): FhirError {
-  return fhirError('TESSERA_E_INTERNAL');
+  return fhirError('TESSERA_E_SERVER_INTERNAL');
 }
 
 /** A successful outcome (informational), for `Prefer: return=OperationOutcome` and deletes. */

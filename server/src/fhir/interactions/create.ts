@@ -1,0 +1,26 @@
+/**
+ * create: `POST [base]/[type]`, https://hl7.org/fhir/R4/http.html#create, and conditional
+ * create with `If-None-Exist`, https://hl7.org/fhir/R4/http.html#ccreate (one match: 200 with the
+ * existing resource; several: 412). A client-supplied id in the body is ignored (the server assigns one).
+ */
+import { requireResource } from '../body';
+import { writeHeaders } from '../headers';
+import type { FhirContext, FhirResult, RoutedRequest } from '../types';
+import { fhirBase } from '../types';
+
+/**
+ * Creates a resource.
+ * @param req - routed request with `type` and the resource body.
+ * @param ctx - interaction context.
+ */
+export async function createHandler(req: RoutedRequest, ctx: FhirContext): Promise<FhirResult> {
+  const resource = requireResource(req.body, req.pathParams.type);
+  const ifNoneExist = req.headers.ifNoneExist?.trim().replace(/^\?/, '');
+  const { id: _ignored, ...body } = resource;
+  const result = await ctx.repo.create(body as typeof resource, ifNoneExist ? { ifNoneExist } : undefined);
+  return {
+    status: result.created ? 201 : 200,
+    resource: result.resource,
+    headers: writeHeaders(fhirBase(ctx), result.resource),
+  };
+}

@@ -1,0 +1,175 @@
+/**
+ * The SQLite schema: global tables (schema version, known resource types, the version history)
+ * created by numbered migrations, and per resource type a current-version table plus one search
+ * index table per index kind, created lazily on the first write of that type.
+ *
+ * Every index table references the current row by its INTEGER `rid` (the table's rowid), which
+ * keeps index rows small and joins cheap; `(code, value..., rid)` indexes serve searches and
+ * `(rid, code)` indexes serve deletes on update, probes and sort-key lookups.
+ */
+import type Database from 'better-sqlite3';
+import type { IndexKind } from '../../search/index-entries';
+
+/** Index table kinds: one per IndexEntry kind, plus compartment membership. */
+export type IndexTableKind = IndexKind | 'compartment';
+
+/** Every index table kind, in a fixed order. */
+export const INDEX_TABLE_KINDS: readonly IndexTableKind[] = [
+  'string',
+  'token',
+  'reference',
+  'date',
+  'number',
+  'quantity',
+  'uri',
+  'composite',
+  'compartment',
+];
+
+/** Global table holding every version of every resource (instance, type and system history). */
+export const HISTORY_TABLE = 'tessera_history';
+/** Global table listing the resource types whose tables exist. */
+export const TYPES_TABLE = 'tessera_types';
+/** Global table recording applied schema migrations. */
+export const SCHEMA_TABLE = 'tessera_schema';
+
+const TYPE_NAME = /^[A-Z][A-Za-z0-9]{0,63}$/;
+
+/**
+ * Whether `type` can name tables (FHIR type names are PascalCase letters and digits). Checked
+ * before any table name is built, so table names never carry user input unchecked.
+ * @param type - a resource type name.
+ */
+export function isValidTypeName(type: string): boolean {
+  return TYPE_NAME.test(type);
+}
+
+/**
+ * The quoted name of a type's current-version table.
+ * @param type - a resource type (validated).
+ */
+export function resourceTable(type: string): string {
+  if (!isValidTypeName(type)) {
+    throw new Error(`Invalid resource type name for SQLite storage: ${JSON.stringify(type)}`);
+  }
+  return `"${type}"`;
+}
+
+/**
+ * The quoted name of one of a type's index tables.
+ * @param type - a resource type (validated).
+ * @param kind - the index table kind.
+ */
+export function indexTable(type: string, kind: IndexTableKind): string {
+  resourceTable(type);
+  return `"${type}_${kind}"`;
+}
+
+const INDEX_COLUMNS: Record<IndexTableKind, { columns: string; indexes: readonly string[] }> = {
+  string: { columns: 'code TEXT NOT NULL, norm TEXT NOT NULL, exact TEXT NOT NULL', indexes: ['code, norm, rid', 'code, exact, rid'] },
+  token: {
+    columns: 'code TEXT NOT NULL, system TEXT, value TEXT, text TEXT, types TEXT',
+    indexes: ['code, value, system, rid'],
+  },
+  reference: {
+    columns: 'code TEXT NOT NULL, target_type TEXT, target_id TEXT, ref TEXT, ident_system TEXT, ident_value TEXT',
+    indexes: ['code, target_id, target_type, rid'],
+  },
+  date: { columns: 'code TEXT NOT NULL, low REAL NOT NULL, high REAL NOT NULL', indexes: ['code, low, high, rid'] },
+  number: {
+    columns: 'code TEXT NOT NULL, value REAL NOT NULL, low REAL NOT NULL, high REAL NOT NULL',
+    indexes: ['code, low, high, rid'],
+  },
+  quantity: {
+    columns: 'code TEXT NOT NULL, value REAL NOT NULL, low REAL NOT NULL, high REAL NOT NULL, system TEXT, unit TEXT',
+    indexes: ['code, low, high, rid'],
+  },
+  uri: { columns: 'code TEXT NOT NULL, value TEXT NOT NULL', indexes: ['code, value, rid'] },
+  composite: {
+    columns:
+      'code TEXT NOT NULL, system TEXT, value TEXT, ' +
+      'p2_a TEXT, p2_b TEXT, p2_c TEXT, p2_low REAL, p2_high REAL, ' +
+      'p3_a TEXT, p3_b TEXT, p3_c TEXT, p3_low REAL, p3_high REAL',
+    indexes: ['code, value, system, rid'],
+  },
+  compartment: { columns: 'compartment TEXT NOT NULL', indexes: ['compartment, rid'] },
+};
+
+/**
+ * DDL creating a type's current table and index tables (idempotent statements).
+ * @param type - a resource type (validated).
+ */
+export function typeTablesDdl(type: string): string {
+  const t = resourceTable(type);
+  const statements = [
+    `CREATE TABLE IF NOT EXISTS ${t} (rid INTEGER PRIMARY KEY, id TEXT NOT NULL, version INTEGER NOT NULL, ` +
+      'last_updated TEXT NOT NULL, last_updated_ms INTEGER NOT NULL, deleted INTEGER NOT NULL, method TEXT NOT NULL, ' +
+      'json TEXT NOT NULL)',
+    `CREATE UNIQUE INDEX IF NOT EXISTS "${type}__id" ON ${t}(id)`,
+    `CREATE INDEX IF NOT EXISTS "${type}__lu" ON ${t}(last_updated_ms, id)`,
+  ];
+  for (const kind of INDEX_TABLE_KINDS) {
+    const spec = INDEX_COLUMNS[kind];
+    const it = indexTable(type, kind);
+    statements.push(`CREATE TABLE IF NOT EXISTS ${it} (rid INTEGER NOT NULL, ${spec.columns})`);
+    spec.indexes.forEach((cols, i) => {
+      statements.push(`CREATE INDEX IF NOT EXISTS "${type}_${kind}__${i}" ON ${it}(${cols})`);
+    });
+    const ridIndex = kind === 'compartment' ? 'rid' : 'rid, code';
+    statements.push(`CREATE INDEX IF NOT EXISTS "${type}_${kind}__rid" ON ${it}(${ridIndex})`);
+  }
+  statements.push(`INSERT OR IGNORE INTO ${TYPES_TABLE}(type) VALUES ('${type}')`);
+  return statements.join(';\n');
+}
+
+interface Migration {
+  readonly version: number;
+  readonly up: string;
+}
+
+/** Numbered migrations of the global schema; applied in order, each once. */
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    up: `
+      CREATE TABLE ${TYPES_TABLE} (type TEXT PRIMARY KEY) WITHOUT ROWID;
+      CREATE TABLE ${HISTORY_TABLE} (seq INTEGER PRIMARY KEY, type TEXT NOT NULL, id TEXT NOT NULL,
+        version INTEGER NOT NULL, last_updated TEXT NOT NULL, last_updated_ms INTEGER NOT NULL,
+        deleted INTEGER NOT NULL, method TEXT NOT NULL, json TEXT NOT NULL);
+      CREATE UNIQUE INDEX ${HISTORY_TABLE}__instance ON ${HISTORY_TABLE}(type, id, version);
+      CREATE INDEX ${HISTORY_TABLE}__type ON ${HISTORY_TABLE}(type, seq);
+    `,
+  },
+];
+
+/** The schema version this code writes. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+/**
+ * Applies pending migrations in one transaction; refuses a database written by a newer version.
+ * @param db - the write connection.
+ */
+export function migrate(db: Database.Database): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS ${SCHEMA_TABLE} (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`);
+  const row = db.prepare(`SELECT max(version) AS v FROM ${SCHEMA_TABLE}`).get() as { v: number | null };
+  const current = row.v ?? 0;
+  if (current > SCHEMA_VERSION) {
+    throw new Error(`SQLite schema version ${current} is newer than this server supports (${SCHEMA_VERSION})`);
+  }
+  const apply = db.transaction(() => {
+    for (const m of MIGRATIONS.filter((x) => x.version > current)) {
+      db.exec(m.up);
+      db.prepare(`INSERT INTO ${SCHEMA_TABLE}(version, applied_at) VALUES (?, ?)`).run(m.version, new Date().toISOString());
+    }
+  });
+  apply.immediate();
+}
+
+/**
+ * The resource types whose tables exist (discovered at open).
+ * @param db - a connection.
+ */
+export function listTypes(db: Database.Database): string[] {
+  const rows = db.prepare(`SELECT type FROM ${TYPES_TABLE} ORDER BY type`).all() as { type: string }[];
+  return rows.map((r) => r.type).filter(isValidTypeName);
+}
