@@ -4,9 +4,8 @@
  * existing resource; several: 412). A client-supplied id in the body is ignored (the server assigns one).
  */
 import { requireResource } from '../body';
-import { writeHeaders } from '../headers';
+import { writtenResult } from '../results';
 import type { FhirContext, FhirResult, RoutedRequest } from '../types';
-import { fhirBase } from '../types';
 
 /**
  * Creates a resource.
@@ -14,13 +13,7 @@ import { fhirBase } from '../types';
  * @param ctx - interaction context.
  */
 export async function createHandler(req: RoutedRequest, ctx: FhirContext): Promise<FhirResult> {
-  const resource = requireResource(req.body, req.pathParams.type);
+  const { id: _ignored, ...resource } = requireResource(req.body, req.pathParams.type);
   const ifNoneExist = req.headers.ifNoneExist?.trim().replace(/^\?/, '');
-  const { id: _ignored, ...body } = resource;
-  const result = await ctx.repo.create(body as typeof resource, ifNoneExist ? { ifNoneExist } : undefined);
-  return {
-    status: result.created ? 201 : 200,
-    resource: result.resource,
-    headers: writeHeaders(fhirBase(ctx), result.resource),
-  };
+  return writtenResult(ctx, await ctx.repo.create(resource, ifNoneExist ? { ifNoneExist } : undefined));
 }

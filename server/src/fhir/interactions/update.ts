@@ -4,20 +4,11 @@
  * conditional update: `PUT [base]/[type]?query`, https://hl7.org/fhir/R4/http.html#cond-update
  * (0 matches create, 1 updates, several 412).
  */
-import { requireMatchingId, requireResource, toQueryString } from '../body';
-import { parseIfMatch, writeHeaders } from '../headers';
-import type { FhirContext, FhirResult, RoutedRequest } from '../types';
-import { fhirBase } from '../types';
-import type { WriteResult } from '../../repository/repository';
 import { fhirError } from '../../errors/outcome';
-
-function written(ctx: FhirContext, result: WriteResult): FhirResult {
-  return {
-    status: result.created ? 201 : 200,
-    resource: result.resource,
-    headers: writeHeaders(fhirBase(ctx), result.resource),
-  };
-}
+import { requireMatchingId, requireResource, toQueryString } from '../body';
+import { parseIfMatch } from '../headers';
+import { writtenResult } from '../results';
+import type { FhirContext, FhirResult, RoutedRequest } from '../types';
 
 /**
  * Updates (or creates) a resource by id.
@@ -28,7 +19,7 @@ export async function updateHandler(req: RoutedRequest, ctx: FhirContext): Promi
   const resource = requireResource(req.body, req.pathParams.type);
   requireMatchingId(resource, req.pathParams.id ?? '');
   const ifMatch = parseIfMatch(req.headers.ifMatch);
-  return written(ctx, await ctx.repo.update(resource, ifMatch === undefined ? undefined : { ifMatch }));
+  return writtenResult(ctx, await ctx.repo.update(resource, ifMatch === undefined ? undefined : { ifMatch }));
 }
 
 /**
@@ -41,5 +32,5 @@ export async function conditionalUpdateHandler(req: RoutedRequest, ctx: FhirCont
   if (req.params.length === 0) {
     throw fhirError('TESSERA_E_FHIR_NOT_SUPPORTED', 'Conditional update needs search parameters in the URL');
   }
-  return written(ctx, await ctx.repo.conditionalUpdate(resource, toQueryString(req.params)));
+  return writtenResult(ctx, await ctx.repo.conditionalUpdate(resource, toQueryString(req.params)));
 }
