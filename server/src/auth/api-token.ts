@@ -1,26 +1,37 @@
 /**
- * The static admin bearer token used until SMART on FHIR lands: TESSERA_API_TOKEN when set,
- * otherwise a random token generated at first start and kept in the data directory (mode 0600).
+ * Where the static admin token comes from: TESSERA_API_TOKEN when set, else the token kept in
+ * `<dataDir>/api-token` (created on first start with 32 random bytes, file mode 0600), so a
+ * restarted server keeps accepting the same token.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** File name of the generated token inside TESSERA_DATA_DIR. */
-export const API_TOKEN_FILE = 'api-token';
+/** The token and whether it was generated just now (main.ts logs it once). */
+export interface ApiToken {
+  readonly token: string;
+  readonly generated: boolean;
+}
 
 /**
- * Returns the admin token and whether it was generated just now (so it is logged once).
- * @param dataDir - TESSERA_DATA_DIR.
- * @param configured - TESSERA_API_TOKEN, if set.
+ * Resolves the admin API token.
+ * @param dataDir - the data directory (TESSERA_DATA_DIR).
+ * @param configured - TESSERA_API_TOKEN, when set.
  */
-export function resolveApiToken(dataDir: string, configured: string | undefined): { token: string; generated: boolean } {
-  if (configured) {
+export function resolveApiToken(dataDir: string, configured: string | undefined): ApiToken {
+  if (configured !== undefined && configured !== '') {
     return { token: configured, generated: false };
   }
-  const file = join(dataDir, API_TOKEN_FILE);
-  if (existsSync(file)) {
-    return { token: readFileSync(file, 'utf8').trim(), generated: false };
+  const file = join(dataDir, 'api-token');
+  try {
+    const stored = readFileSync(file, 'utf8').trim();
+    if (stored !== '') {
+      return { token: stored, generated: false };
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw err;
+    }
   }
   mkdirSync(dataDir, { recursive: true });
   const token = randomBytes(32).toString('base64url');

@@ -50,7 +50,11 @@ export function requireResource(body: unknown, resourceType?: string): Resource 
  */
 export function requireMatchingId(resource: Resource, id: string): void {
   if (resource.id === undefined || resource.id === '') {
-    throw fhirError('TESSERA_E_FHIR_ID_MISSING', `The resource must have id "${id}" for update`, `${resource.resourceType}.id`);
+    throw fhirError(
+      'TESSERA_E_FHIR_ID_MISSING',
+      `The resource must have id "${id}" for update`,
+      `${resource.resourceType}.id`,
+    );
   }
   if (resource.id !== id) {
     throw fhirError(
@@ -67,4 +71,15 @@ export function requireMatchingId(resource: Resource, id: string): void {
  */
 export function toQueryString(params: readonly (readonly [string, string])[]): string {
   return new URLSearchParams(params as [string, string][]).toString();
+}
+
+/**
+ * A copy of a resource without its id (create ignores a client-supplied id,
+ * https://hl7.org/fhir/R4/http.html#create).
+ * @param resource - the body.
+ */
+export function withoutId<T extends Resource>(resource: T): T {
+  const copy = { ...resource };
+  delete copy.id;
+  return copy;
 }

@@ -3,9 +3,11 @@
  * in registry.ts (the same table generates the CapabilityStatement). Path patterns use `:type`,
  * `:id`, `:vid` and `:targetType` placeholders; a placeholder never matches a segment starting
  * with `_` or `$`, which are reserved for literal segments (`_history`, `_search`, `$validate`),
- * so no two patterns overlap (`:targetType` also matches `*`, for `Patient/[id]/*`). Path parameters are validated after matching:
- * unknown type -> 404 TESSERA_E_FHIR_UNKNOWN_TYPE, bad id -> 400 TESSERA_E_FHIR_INVALID_ID
- * (https://hl7.org/fhir/R4/datatypes.html#id); a known path with another method -> 405.
+ * and where two patterns match a path the one with more literal segments wins (`metadata` over
+ * `:type`); `:targetType` also matches `*`, for `Patient/[id]/*`. Path parameters are validated
+ * after matching: unknown type -> 404 TESSERA_E_FHIR_UNKNOWN_TYPE, bad id -> 400
+ * TESSERA_E_FHIR_INVALID_ID (https://hl7.org/fhir/R4/datatypes.html#id); a known path with another
+ * method -> 405.
  */
 import { isKnownResourceType } from '../definitions/fhir-definitions';
 import { fhirError } from '../errors/outcome';
@@ -34,6 +36,8 @@ interface CompiledRoute<C> {
   readonly spec: RouteSpec<C>;
   readonly regex: RegExp;
   readonly names: readonly (keyof PathParams)[];
+  /** How many literal segments the pattern has: the most specific matching pattern wins (`metadata` over `:type`). */
+  readonly literals: number;
   /** A literal resource type in the first segment (`Patient/:id/:targetType`). */
   readonly fixedType?: string;
 }
@@ -55,7 +59,8 @@ function compile<C>(spec: RouteSpec<C>): CompiledRoute<C> {
     .join('/');
   const first = spec.pattern.split('/')[0] ?? '';
   const fixedType = /^[A-Z]/.test(first) ? first : undefined;
-  return { spec, regex: new RegExp(`^${source}$`), names, fixedType };
+  const literals = spec.pattern.split('/').filter((seg) => seg !== '' && !seg.startsWith(':')).length;
+  return { spec, regex: new RegExp(`^${source}$`), names, literals, fixedType };
 }
 
 function checkPathParams(params: PathParams): void {
@@ -92,30 +97,40 @@ export function createRouter<C>(routes: readonly RouteSpec<C>[]): Router<C> {
   const compiled = routes.map(compile);
   const match = (method: FhirMethod, path: string): RouteMatch<C> => {
     const effective = method === 'HEAD' ? 'GET' : method;
-    let pathMatched = false;
+    let best = -1;
+    let found: { route: CompiledRoute<C>; m: RegExpExecArray } | undefined;
     for (const route of compiled) {
+      if (route.literals < best) {
+        continue;
+      }
       const m = route.regex.exec(path);
       if (m === null) {
         continue;
       }
-      pathMatched = true;
-      if (route.spec.method !== effective) {
-        continue;
+      if (route.literals > best) {
+        best = route.literals;
+        found = undefined;
       }
-      const pathParams: Record<string, string> = {};
-      route.names.forEach((name, i) => {
-        pathParams[name] = m[i + 1] ?? '';
-      });
-      if (route.fixedType !== undefined) {
-        pathParams.type = route.fixedType;
+      if (route.spec.method === effective) {
+        found = { route, m };
       }
-      checkPathParams(pathParams);
-      return { route: route.spec, pathParams };
     }
-    if (pathMatched) {
-      throw fhirError('TESSERA_E_HTTP_METHOD_NOT_ALLOWED', `${method} is not allowed on /fhir/${path}`);
+    if (found === undefined) {
+      if (best >= 0) {
+        throw fhirError('TESSERA_E_HTTP_METHOD_NOT_ALLOWED', `${method} is not allowed on /fhir/${path}`);
+      }
+      throw fhirError('TESSERA_E_FHIR_NOT_FOUND', `No FHIR endpoint at /fhir/${path}`);
     }
-    throw fhirError('TESSERA_E_FHIR_NOT_FOUND', `No FHIR endpoint at /fhir/${path}`);
+    const { route, m } = found;
+    const pathParams: Record<string, string> = {};
+    route.names.forEach((name, i) => {
+      pathParams[name] = m[i + 1] ?? '';
+    });
+    if (route.fixedType !== undefined) {
+      pathParams.type = route.fixedType;
+    }
+    checkPathParams(pathParams);
+    return { route: route.spec, pathParams };
   };
   return {
     routes,

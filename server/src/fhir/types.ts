@@ -4,6 +4,7 @@
  * `FhirRequest`, hand it to the router, and turn the `FhirResult` back into their own format.
  */
 import type { Resource } from '@medplum/fhirtypes';
+import type { Logger } from '../observability/logger';
 import type { FhirRepository } from '../repository/repository';
 import type { ResourceValidator } from '../validation/validator';
 
@@ -71,7 +72,12 @@ export interface FhirContext {
   readonly auth: 'smart' | 'off';
   /** Set while processing the entries of a batch/transaction (nested bundles are refused). */
   readonly inBundle?: boolean;
+  /** For unexpected errors caught inside a batch (their stack is logged, not returned). */
+  readonly logger?: Logger;
 }
+
+/** Routes and runs a request (the router's `handle`), given to batch/transaction processing. */
+export type FhirDispatch = (req: FhirRequest, ctx: FhirContext) => Promise<FhirResult>;
 
 /** One FHIR interaction or operation. */
 export type FhirHandler = (req: RoutedRequest, ctx: FhirContext) => Promise<FhirResult>;

@@ -9,7 +9,7 @@
 import { evalFhirPathTyped, parseFhirPath, type FhirPathAtom, type TypedValue } from '@medplum/core';
 import type { SearchParameter } from '@medplum/fhirtypes';
 import { getSearchParameterBundle, getSearchParametersFor } from '../definitions/fhir-definitions';
-import { expressionPartsFor } from './expression-parts';
+import { expressionPartsFor, fixTypeCasts } from './expression-parts';
 
 /** The index kinds a SearchParameter type maps to. */
 export type IndexedParamType = 'string' | 'token' | 'reference' | 'date' | 'number' | 'quantity' | 'uri' | 'composite';
@@ -47,7 +47,16 @@ export interface EvalTarget {
 }
 
 const NOT_INDEXED = new Set(['_id', '_lastUpdated', '_compartment']);
-const INDEXED_TYPES = new Set<string>(['string', 'token', 'reference', 'date', 'number', 'quantity', 'uri', 'composite']);
+const INDEXED_TYPES = new Set<string>([
+  'string',
+  'token',
+  'reference',
+  'date',
+  'number',
+  'quantity',
+  'uri',
+  'composite',
+]);
 const cache = new Map<string, readonly CompiledParam[]>();
 let byUrl: Map<string, SearchParameter> | undefined;
 
@@ -106,7 +115,7 @@ function compile(resourceType: string, code: string, param: SearchParameter): Co
   }
   const components = (param.component ?? []).map((c, i) => ({
     kind: kinds[i] as ComponentKind,
-    atom: parseFhirPath(c.expression),
+    atom: parseFhirPath(fixTypeCasts(c.expression)),
   }));
   return { code, type, param, parts, components };
 }

@@ -42,6 +42,27 @@ function splitTopLevel(expression: string): string[] {
   return parts.filter((p) => p.length > 0);
 }
 
+/** FHIRPath system type names used by some R4 expressions, mapped to FHIR type names. */
+const SYSTEM_TYPES: Record<string, string> = {
+  DateTime: 'dateTime',
+  Date: 'date',
+  String: 'string',
+  Boolean: 'boolean',
+  Integer: 'integer',
+  Decimal: 'decimal',
+};
+
+/**
+ * Rewrites the `.as(Type)` function form to `.ofType(Type)`: @medplum/core's `as()` function
+ * does not filter by type (the `as` operator does), so `value.as(CodeableConcept)` would also
+ * return a valueString or valueBoolean. R4 also writes `as(DateTime)` for FHIR's `dateTime`.
+ * @param text - a FHIRPath expression.
+ * @returns the expression with type-filtering `ofType` calls.
+ */
+export function fixTypeCasts(text: string): string {
+  return text.replace(/\.as\(\s*([A-Za-z]+)\s*\)/g, (_m, type: string) => `.ofType(${SYSTEM_TYPES[type] ?? type})`);
+}
+
 /** Functions/operators after which an absent element may still yield a value (e.g. `exists()`). */
 const NOT_PATH_ONLY = /exists\(|empty\(|not\(|count\(|iif\(|\band\b|\bor\b|\bimplies\b|%/;
 
@@ -54,7 +75,7 @@ const NOT_PATH_ONLY = /exists\(|empty\(|not\(|count\(|iif\(|\band\b|\bor\b|\bimp
  */
 export function expressionPartsFor(resourceType: string, expression: string): ExpressionPart[] {
   const result: ExpressionPart[] = [];
-  for (const text of splitTopLevel(expression)) {
+  for (const text of splitTopLevel(fixTypeCasts(expression))) {
     const m = /^\(*\s*([A-Za-z_%][A-Za-z0-9_]*)/.exec(text);
     const head = m?.[1];
     if (head === 'Resource' || head === 'DomainResource') {

@@ -6,7 +6,13 @@
  */
 import type { TypedValue } from '@medplum/core';
 import type { CompositeIndexEntry, CompositeValue } from './index-entries';
-import { evaluateComponent, evaluateParam, type CompiledParam, type ComponentKind, type EvalTarget } from './compiled-params';
+import {
+  evaluateComponent,
+  evaluateParam,
+  type CompiledParam,
+  type ComponentKind,
+  type EvalTarget,
+} from './compiled-params';
 import { dateRanges } from './extract-date';
 import { numberParts, quantityParts } from './extract-quantity';
 import { referenceParts } from './extract-reference';
@@ -21,7 +27,11 @@ function compositeValues(kind: ComponentKind, values: readonly TypedValue[]): Co
       case 'token':
         for (const t of tokenParts(tv)) {
           if (t.value !== undefined || t.system !== undefined) {
-            out.push({ kind, ...(t.system !== undefined && { system: t.system }), ...(t.value !== undefined && { value: t.value }) });
+            out.push({
+              kind,
+              ...(t.system !== undefined && { system: t.system }),
+              ...(t.value !== undefined && { value: t.value }),
+            });
           }
         }
         break;
@@ -37,9 +47,13 @@ function compositeValues(kind: ComponentKind, values: readonly TypedValue[]): Co
         break;
       case 'reference':
         for (const r of referenceParts(tv)) {
-          const { identifierSystem: _s, identifierValue: _v, ...rest } = r;
-          if (Object.keys(rest).length > 0) {
-            out.push({ kind, ...rest });
+          if (r.targetId !== undefined || r.ref !== undefined) {
+            out.push({
+              kind,
+              ...(r.targetType !== undefined && { targetType: r.targetType }),
+              ...(r.targetId !== undefined && { targetId: r.targetId }),
+              ...(r.ref !== undefined && { ref: r.ref }),
+            });
           }
         }
         break;
@@ -54,8 +68,14 @@ function compositeValues(kind: ComponentKind, values: readonly TypedValue[]): Co
         }
         break;
       case 'quantity':
-        for (const { value: _value, ...q } of quantityParts(tv)) {
-          out.push({ kind, ...q });
+        for (const q of quantityParts(tv)) {
+          out.push({
+            kind,
+            low: q.low,
+            high: q.high,
+            ...(q.system !== undefined && { system: q.system }),
+            ...(q.unit !== undefined && { unit: q.unit }),
+          });
         }
         break;
     }

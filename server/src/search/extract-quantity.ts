@@ -67,7 +67,10 @@ export function quantityParts(tv: TypedValue): QuantityPart[] {
     part = quantityPart(tv.value as Quantity);
   } else if (tv.type === 'Money') {
     const m = tv.value as Money;
-    part = m.value === undefined ? undefined : quantityPart({ value: m.value, system: 'urn:iso:std:iso:4217', code: m.currency });
+    part =
+      m.value === undefined
+        ? undefined
+        : quantityPart({ value: m.value, system: 'urn:iso:std:iso:4217', code: m.currency });
   } else if (tv.type === 'Range') {
     part = rangePart(tv.value as Range);
   }

@@ -45,7 +45,12 @@ export class BindingChecker {
     }
   }
 
-  private walkObject(obj: Record<string, unknown>, plan: TypePlan, path: string, issues: OperationOutcomeIssue[]): void {
+  private walkObject(
+    obj: Record<string, unknown>,
+    plan: TypePlan,
+    path: string,
+    issues: OperationOutcomeIssue[],
+  ): void {
     for (const key in obj) {
       const field = plan.get(key);
       if (!field) {
@@ -118,22 +123,25 @@ function codingMatches(coding: Coding, expansion: ValueSetExpansion): boolean {
   return expansion.systems.get(coding.system)?.has(coding.code) ?? false;
 }
 
-function codeInvalid(value: unknown, kind: BoundKind, expansion: ValueSetExpansion, path: string): OperationOutcomeIssue {
-  return {
-    severity: 'error',
-    code: 'code-invalid',
-    details: {
-      text: `${describe(value, kind)} is not in the required value set ${expansion.name} (${expansion.url})`,
-    },
-    expression: [path],
-  };
+function codeInvalid(
+  value: unknown,
+  kind: BoundKind,
+  expansion: ValueSetExpansion,
+  path: string,
+): OperationOutcomeIssue {
+  const valueSet = `the required value set ${expansion.name} (${expansion.url})`;
+  let text: string;
+  if (kind === 'code') {
+    text = `Code '${String(value)}' is not in ${valueSet}`;
+  } else if (kind === 'Coding') {
+    text = `Coding ${showCoding(value as Coding)} is not in ${valueSet}`;
+  } else {
+    const codings = (value as { coding: (Coding | null)[] }).coding;
+    text = `None of the codings (${codings.map(showCoding).join(', ')}) is in ${valueSet}`;
+  }
+  return { severity: 'error', code: 'code-invalid', details: { text }, expression: [path] };
 }
 
-function describe(value: unknown, kind: BoundKind): string {
-  if (kind === 'code') {
-    return `Code '${String(value)}'`;
-  }
-  const codings = kind === 'Coding' ? [value as Coding] : ((value as { coding: Coding[] }).coding ?? []);
-  const shown = codings.map((c) => `${c?.system ?? ''}|${c?.code ?? ''}`).join(', ');
-  return kind === 'Coding' ? `Coding ${shown}` : `None of the codings (${shown})`;
+function showCoding(coding: Coding | null): string {
+  return `${coding?.system ?? ''}|${coding?.code ?? ''}`;
 }

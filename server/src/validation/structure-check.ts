@@ -75,7 +75,13 @@ const STRUCTURAL_PREFIXES = [
   'Unknown data type',
   'Missing resource type',
 ];
-const VALUE_PREFIXES = ['Invalid ', 'Expected number', 'String must contain', 'String cannot be', 'Value did not match'];
+const VALUE_PREFIXES = [
+  'Invalid ',
+  'Expected number',
+  'String must contain',
+  'String cannot be',
+  'Value did not match',
+];
 const CARDINALITY = /expected (\d+)\.\.(\d+|\*), but found (\d+)/;
 const REFERENCE = /^Invalid reference: got "([^"]*)"/;
 

@@ -3,7 +3,7 @@
  * create with `If-None-Exist`, https://hl7.org/fhir/R4/http.html#ccreate (one match: 200 with the
  * existing resource; several: 412). A client-supplied id in the body is ignored (the server assigns one).
  */
-import { requireResource } from '../body';
+import { requireResource, withoutId } from '../body';
 import { writtenResult } from '../results';
 import type { FhirContext, FhirResult, RoutedRequest } from '../types';
 
@@ -13,7 +13,7 @@ import type { FhirContext, FhirResult, RoutedRequest } from '../types';
  * @param ctx - interaction context.
  */
 export async function createHandler(req: RoutedRequest, ctx: FhirContext): Promise<FhirResult> {
-  const { id: _ignored, ...resource } = requireResource(req.body, req.pathParams.type);
+  const resource = withoutId(requireResource(req.body, req.pathParams.type));
   const ifNoneExist = req.headers.ifNoneExist?.trim().replace(/^\?/, '');
   return writtenResult(ctx, await ctx.repo.create(resource, ifNoneExist ? { ifNoneExist } : undefined));
 }

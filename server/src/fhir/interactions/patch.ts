@@ -25,7 +25,13 @@ export function requireJsonPatch(body: unknown): Operation[] {
   }
   body.forEach((op: unknown, i) => {
     const o = op as { op?: unknown; path?: unknown } | null;
-    if (typeof o !== 'object' || o === null || typeof o.op !== 'string' || !ops.has(o.op) || typeof o.path !== 'string') {
+    if (
+      typeof o !== 'object' ||
+      o === null ||
+      typeof o.op !== 'string' ||
+      !ops.has(o.op) ||
+      typeof o.path !== 'string'
+    ) {
       throw fhirError('TESSERA_E_FHIR_INVALID_PATCH', `Operation ${i} is not a valid JSON Patch operation`);
     }
   });

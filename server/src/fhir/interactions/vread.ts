@@ -13,5 +13,9 @@ import type { FhirContext, FhirResult, RoutedRequest } from '../types';
 export async function vreadHandler(req: RoutedRequest, ctx: FhirContext): Promise<FhirResult> {
   const { type = '', id = '', vid = '' } = req.pathParams;
   const resource = await ctx.repo.vread(type as 'Patient', id, vid);
-  return { status: 200, resource, headers: versionHeaders(resource.meta?.versionId ?? vid, resource.meta?.lastUpdated) };
+  return {
+    status: 200,
+    resource,
+    headers: versionHeaders(resource.meta?.versionId ?? vid, resource.meta?.lastUpdated),
+  };
 }

@@ -15,7 +15,10 @@ function valueOf(p: ParametersParameter): OperationValue | undefined {
     return p.resource;
   }
   for (const [key, value] of Object.entries(p)) {
-    if (key.startsWith('value') && (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')) {
+    if (
+      key.startsWith('value') &&
+      (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    ) {
       return value;
     }
   }

@@ -21,7 +21,7 @@ export const validateOperation: OperationDefinition = {
   status: 'active',
   kind: 'operation',
   code: 'validate',
-  resource: ['Resource'],
+  resource: ['Resource' as NonNullable<OperationDefinition['resource']>[number]],
   system: false,
   type: true,
   instance: true,

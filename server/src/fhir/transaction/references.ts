@@ -66,24 +66,6 @@ function rewrite(value: unknown, key: string | undefined, map: ReferenceMap): un
 }
 
 /**
- * Rewrites urns appearing in a request URL (e.g. `Observation?subject=urn:uuid:...`).
- * @param url - the entry's request.url.
- * @param map - replacements.
- */
-export function rewriteUrl(url: string, map: ReferenceMap): string {
-  if (!url.includes('urn:')) {
-    return url;
-  }
-  let out = url;
-  for (const [urn, target] of map) {
-    if (isBundleUrn(urn)) {
-      out = out.split(urn).join(target).split(encodeURIComponent(urn)).join(encodeURIComponent(target));
-    }
-  }
-  return out;
-}
-
-/**
  * Collects the conditional references (`Type?query` in `Reference.reference`) of a JSON value.
  * @param value - a resource.
  * @param into - the set to add to.

@@ -70,7 +70,10 @@ function tokenMatch(system: string | undefined, value: string | undefined, path 
   return out;
 }
 
-/** The alternative forms of a reference value (typed id, or URL as written); ORed. */
+/**
+ * The alternative forms of a reference value, ORed: `[type/]id`, or the reference as written.
+ * No form at all (no id, no URL) matches nothing.
+ */
 function referenceForms(
   c: Pick<Extract<ReferenceCondition, { kind: 'reference' }>, 'targetType' | 'targetId' | 'ref'>,
   path = '',
@@ -79,8 +82,6 @@ function referenceForms(
   if (c.targetId !== undefined) {
     const typed: Document = c.targetType !== undefined ? { [`${path}tt`]: c.targetType } : {};
     forms.push({ ...typed, [`${path}ti`]: c.targetId });
-  } else if (c.targetType !== undefined && c.ref === undefined) {
-    forms.push({ [`${path}tt`]: c.targetType });
   }
   if (c.ref !== undefined) {
     forms.push({ [`${path}r`]: c.ref });
@@ -88,7 +89,8 @@ function referenceForms(
   return forms;
 }
 
-function compositePart(part: CompositePartCondition, path: string): Document {
+/** A composite part's predicate on the entry, or undefined when the part can never match. */
+function compositePart(part: CompositePartCondition, path: string): Document | undefined {
   switch (part.kind) {
     case 'token':
       return tokenMatch(part.system, part.value, path);
@@ -96,7 +98,7 @@ function compositePart(part: CompositePartCondition, path: string): Document {
       return { [`${path}n`]: prefix(part.value) };
     case 'reference': {
       const forms = referenceForms(part, path);
-      return forms.length > 1 ? { $or: forms } : (forms[0] ?? {});
+      return forms.length > 1 ? { $or: forms } : forms[0];
     }
     case 'number':
     case 'date':
@@ -135,7 +137,9 @@ export async function compileCondition(c: Condition, ctx: CompileContext): Promi
   switch (c.kind) {
     case 'string': {
       const match =
-        c.match === 'exact' ? { e: c.value } : { n: c.match === 'startsWith' ? prefix(c.value) : { $regex: escapeRegex(c.value) } };
+        c.match === 'exact'
+          ? { e: c.value }
+          : { n: c.match === 'startsWith' ? prefix(c.value) : { $regex: escapeRegex(c.value) } };
       return elem('string', { c: c.code, ...match });
     }
     case 'token':
@@ -146,13 +150,20 @@ export async function compileCondition(c: Condition, ctx: CompileContext): Promi
       return elem('token', { c: c.code, v: c.value, it: `${c.typeSystem}|${c.typeCode}` });
     case 'reference': {
       const forms = referenceForms(c);
-      if (forms.length <= 1) {
+      if (forms.length === 0) {
+        return MATCH_NONE;
+      }
+      if (forms.length === 1) {
         return elem('reference', { c: c.code, ...forms[0] });
       }
       return { $or: forms.map((f) => elem('reference', { c: c.code, ...f })) };
     }
     case 'referenceIdentifier':
-      return elem('reference', { c: c.code, iv: c.value, ...(c.system !== undefined ? { is: c.system === '' ? null : c.system } : {}) });
+      return elem('reference', {
+        c: c.code,
+        iv: c.value,
+        ...(c.system !== undefined ? { is: c.system === '' ? null : c.system } : {}),
+      });
     case 'date':
     case 'number':
       return elem(c.kind, allOf([{ c: c.code }, compileRange(c.test, 'lo', 'hi')]));
@@ -160,15 +171,14 @@ export async function compileCondition(c: Condition, ctx: CompileContext): Promi
       return elem('quantity', allOf([{ c: c.code }, compileRange(c.test, 'lo', 'hi'), unitMatch(c.system, c.unit)]));
     case 'uri':
       return elem('uri', { c: c.code, v: uriMatch(c.match, c.value) });
-    case 'composite':
-      return elem(
-        'composite',
-        allOf([
-          { c: c.code, ...tokenMatch(c.system, c.value) },
-          compositePart(c.second, 'a.'),
-          c.third ? compositePart(c.third, 'b.') : {},
-        ]),
-      );
+    case 'composite': {
+      const second = compositePart(c.second, 'a.');
+      const third = c.third ? compositePart(c.third, 'b.') : {};
+      if (!second || !third) {
+        return MATCH_NONE;
+      }
+      return elem('composite', allOf([{ c: c.code, ...tokenMatch(c.system, c.value) }, second, third]));
+    }
     case 'missing': {
       const present = elem(c.indexKind, { c: c.code });
       return c.missing ? { $nor: [present] } : present;

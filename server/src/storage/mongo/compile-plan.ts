@@ -49,7 +49,8 @@ export function compilePage(plan: SearchPlan, filter: Document): CompiledSearch 
   const sort = compileSort(plan.sort);
   const reverse = plan.cursor?.direction === 'before';
   const projection: Document = { ...VERSION_PROJECTION };
-  for (const field of sort.valueFields) {
+  // Sort values for the hits, and every order component for merging several types' rows.
+  for (const field of [...sort.valueFields, ...sort.components.map((c) => c.field)]) {
     projection[field] = 1;
   }
   const pipeline: Document[] = [
@@ -69,6 +70,10 @@ export function compilePage(plan: SearchPlan, filter: Document): CompiledSearch 
  * @param resourceType - one of plan.resourceTypes.
  * @param joins - resolves chains and `_has`.
  */
-export async function compilePlan(plan: SearchPlan, resourceType: string, joins: JoinResolver): Promise<CompiledSearch> {
+export async function compilePlan(
+  plan: SearchPlan,
+  resourceType: string,
+  joins: JoinResolver,
+): Promise<CompiledSearch> {
   return compilePage(plan, await compileFilter(plan, resourceType, joins));
 }

@@ -51,16 +51,27 @@ export interface UriField {
   v: string;
 }
 
-/** A composite part: the union of the token, string, reference and range fields. */
-export type CompositePartField = Omit<TokenField & StringField & ReferenceField & RangeField, 'c'>;
+/** A composite part (the non-token component), with the field names of its kind's entries. */
+export interface CompositePartField {
+  s?: string;
+  v?: string;
+  n?: string;
+  e?: string;
+  tt?: string;
+  ti?: string;
+  r?: string;
+  lo?: number;
+  hi?: number;
+  u?: string;
+}
 
 /** composite: s/v = first (token) part; a = second part, b = third part. */
 export interface CompositeField {
   c: string;
   s?: string;
   v?: string;
-  a: Partial<CompositePartField>;
-  b?: Partial<CompositePartField>;
+  a: CompositePartField;
+  b?: CompositePartField;
 }
 
 /** All index arrays of one stored resource. */
@@ -103,7 +114,7 @@ function defined<T extends object>(fields: T): T {
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as T;
 }
 
-function compositePart(part: CompositeValue): Partial<CompositePartField> {
+function compositePart(part: CompositeValue): CompositePartField {
   switch (part.kind) {
     case 'token':
       return defined({ s: part.system, v: part.value });
