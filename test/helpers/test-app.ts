@@ -14,6 +14,7 @@ import type { TesseraConfig } from '../../server/src/config';
 import { systemAccess } from '../../server/src/context';
 import { createApp } from '../../server/src/http/app';
 import { silentLogger } from '../../server/src/observability/logger';
+import type { Logger } from '../../server/src/observability/logger';
 import { createMetrics, instrumentStore } from '../../server/src/observability/metrics';
 import { createRepositoryFactory } from '../../server/src/repository/create-repository';
 import type { FhirRepository } from '../../server/src/repository/repository';
@@ -27,6 +28,8 @@ export interface TestAppOptions {
   readonly auth?: 'smart' | 'off';
   readonly token?: string;
   readonly maxBodyBytes?: number;
+  /** Where logs go (silent by default). */
+  readonly logger?: Logger;
   /** Readiness override (defaults to pinging the store). */
   readonly ready?: () => Promise<{ ok: boolean; checks: Record<string, string> }>;
 }
@@ -45,7 +48,7 @@ let validator: ReturnType<typeof createValidator> | undefined;
 
 /**
  * Builds the app on a fresh temporary SQLite store.
- * @param options - auth mode (default off), token (default `test-token`), body limit, readiness.
+ * @param options - auth mode (default off), token (default `test-token`), body limit, logger, readiness.
  */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dir = await mkdtemp(join(tmpdir(), 'tessera-http-'));
@@ -59,7 +62,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   await raw.init();
   const store = instrumentStore(raw, metrics);
   validator ??= createValidator();
-  const logger = silentLogger();
+  const logger = options.logger ?? silentLogger();
   const repositoryFor = createRepositoryFactory({ store, validator, baseUrl: () => testBaseUrl, logger });
   const app = createApp({
     config,

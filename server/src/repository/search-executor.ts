@@ -58,8 +58,10 @@ export async function executeSearch(
   reader: StoreReader,
   access: AccessContext,
   request: SearchRequest,
+  fhirBase?: string,
 ): Promise<SearchResult> {
   const parsed = parseSearch({
+    baseUrl: fhirBase,
     resourceTypes: request.resourceType ? [request.resourceType] : [],
     params: request.params,
     strict: request.strict,

@@ -219,7 +219,7 @@ export class StoreRepository implements FhirRepository {
     if (request.resourceType !== undefined) {
       this.checkType(request.resourceType);
     }
-    return executeSearch(this.reader, this.access, request);
+    return executeSearch(this.reader, this.access, request, `${this.deps.baseUrl()}/fhir`);
   }
 
   async history(request: HistoryRequest): Promise<Bundle> {

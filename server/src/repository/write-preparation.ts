@@ -4,7 +4,7 @@
  * are extracted at write time").
  */
 import type { Resource } from '@medplum/fhirtypes';
-import { compartmentsOf } from '../search/compartments';
+import { compartmentsFromEntries } from '../search/compartments';
 import { extractIndexEntries } from '../search/index-extraction';
 import type { ResourceWrite } from '../storage/store';
 
@@ -33,6 +33,7 @@ export function prepareVersion<T extends Resource>(
     meta: { ...resource.meta, versionId: String(versionId), lastUpdated },
   } as T;
   const json = JSON.stringify(stored);
+  const index = extractIndexEntries(stored);
   return {
     resource: stored,
     write: {
@@ -43,8 +44,8 @@ export function prepareVersion<T extends Resource>(
       deleted: false,
       json,
       method,
-      index: extractIndexEntries(stored),
-      compartments: compartmentsOf(stored),
+      index,
+      compartments: compartmentsFromEntries(stored.resourceType, stored.id, index),
     },
   };
 }

@@ -39,6 +39,23 @@ export function normalizeExpression(expression: string, resource: unknown): stri
   return out.join('.');
 }
 
+/**
+ * The JSON value an element path (as medplum reports it, without `[x]`) points to, or `undefined`.
+ * @param expression - a dotted element path starting with the resource type.
+ * @param resource - the resource the path refers to.
+ */
+export function valueAtPath(expression: string, resource: unknown): unknown {
+  let current: unknown = resource;
+  for (const part of expression.split('.').slice(1)) {
+    const [, name = part, , index] = SEGMENT.exec(part) ?? [];
+    current = isObject(current) ? current[name] : undefined;
+    if (index && Array.isArray(current)) {
+      current = current[Number(index.slice(1, -1))];
+    }
+  }
+  return current;
+}
+
 function isChoiceKey(key: string, name: string): boolean {
   const next = key.charCodeAt(name.length);
   return key.startsWith(name) && next >= 65 && next <= 90; // followed by an upper-case type name

@@ -13,7 +13,7 @@ import { OperationOutcomeError, validateResource } from '@medplum/core';
 import type { OperationOutcomeIssue, Resource, StructureDefinition } from '@medplum/fhirtypes';
 import { isKnownResourceType } from '../definitions/fhir-definitions';
 import type { IssueType } from '../errors/issue-types';
-import { normalizeExpression } from './fhirpath-expression';
+import { normalizeExpression, valueAtPath } from './fhirpath-expression';
 import { makeIssue } from './issues';
 
 /**
@@ -87,7 +87,11 @@ const REFERENCE = /^Invalid reference: got "([^"]*)"/;
 
 function normalizeIssue(issue: OperationOutcomeIssue, resource: Resource): OperationOutcomeIssue | undefined {
   const text = issue.details?.text ?? issue.diagnostics ?? '';
-  const expression = normalizeExpression(issue.expression?.[0] ?? resource.resourceType, resource);
+  const path = issue.expression?.[0] ?? resource.resourceType;
+  if (text.startsWith('Invalid additional property') && isUndefinedProperty(path, resource)) {
+    return undefined; // `{ key: undefined }` built in code: JSON has no undefined, so there is no property
+  }
+  const expression = normalizeExpression(path, resource);
   const reference = REFERENCE.exec(text);
   if (reference) {
     return isKnownResourceType(reference[1] as string)
@@ -98,6 +102,18 @@ function normalizeIssue(issue: OperationOutcomeIssue, resource: Resource): Opera
     return { ...issue, expression: [expression] };
   }
   return { ...issue, code: recode(text), expression: [expression] };
+}
+
+function isUndefinedProperty(path: string, resource: Resource): boolean {
+  const dot = path.lastIndexOf('.');
+  const parent = valueAtPath(path.slice(0, dot), resource);
+  const key = path.slice(dot + 1);
+  return (
+    typeof parent === 'object' &&
+    parent !== null &&
+    key in parent &&
+    (parent as Record<string, unknown>)[key] === undefined
+  );
 }
 
 function recode(text: string): IssueType {

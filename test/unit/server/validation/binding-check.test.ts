@@ -97,7 +97,10 @@ describe('required bindings on code elements', () => {
       type: 'transaction',
       entry: [
         { resource: { resourceType: 'Patient', gender: 'male' }, request: { method: 'POST', url: 'Patient' } },
-        { resource: { resourceType: 'Observation', status: 'nope', code: { text: 'x' } }, request: { method: 'GETX', url: 'x' } },
+        {
+          resource: { resourceType: 'Observation', status: 'nope', code: { text: 'x' } },
+          request: { method: 'GETX', url: 'x' },
+        },
       ],
     };
     assert.deepEqual(expressions(bundle), ['Bundle.entry[1].resource.status', 'Bundle.entry[1].request.method']);
@@ -125,7 +128,12 @@ describe('required bindings on CodeableConcept', () => {
   });
 
   it('accepts a concept with at least one coding in the value set, or with text only', () => {
-    const mixed = { coding: [{ system: 'http://example.org/other', code: 'x' }, { system: CLINICAL, code: 'active' }] };
+    const mixed = {
+      coding: [
+        { system: 'http://example.org/other', code: 'x' },
+        { system: CLINICAL, code: 'active' },
+      ],
+    };
     assert.deepEqual(check(allergy(mixed)), []);
     assert.deepEqual(check(allergy({ text: 'active' })), []);
   });

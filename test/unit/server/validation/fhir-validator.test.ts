@@ -68,10 +68,7 @@ describe('createValidator', () => {
     const resource = { ...finding(), status: 'bogus' };
     delete resource.device;
     const issues = validator.validate(resource, FINDING);
-    assert.deepEqual(
-      issues.map((i) => i.expression?.[0]).sort(),
-      ['Observation.device', 'Observation.status'],
-    );
+    assert.deepEqual(issues.map((i) => i.expression?.[0]).sort(), ['Observation.device', 'Observation.status']);
   });
 
   it('loads profiles from another folder, with derived profiles inheriting their parent rules', () => {

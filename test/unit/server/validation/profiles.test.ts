@@ -65,14 +65,20 @@ describe('Tessera profiles', () => {
     assert.ok(invalidRows.length >= 3);
     for (const id of ['tessera-ai-finding', 'tessera-imaging-study', 'tessera-ai-report']) {
       assert.ok(exampleFiles.includes(`${id}.json`), `valid example for ${id}`);
-      assert.ok(invalidRows.some((r) => r.profile === id), `invalid example for ${id}`);
+      assert.ok(
+        invalidRows.some((r) => r.profile === id),
+        `invalid example for ${id}`,
+      );
     }
   });
 
   it('accepts every valid example, which declares its profile', () => {
     for (const file of exampleFiles.filter((f) => !f.endsWith('.invalid.json'))) {
       const resource = example(file);
-      assert.ok(resource.meta?.profile?.some((p) => p.startsWith(BASE)), `${file} declares a Tessera profile`);
+      assert.ok(
+        resource.meta?.profile?.some((p) => p.startsWith(BASE)),
+        `${file} declares a Tessera profile`,
+      );
       assert.deepEqual(validator.validate(resource), [], file);
     }
   });
@@ -110,7 +116,11 @@ describe('Tessera profiles', () => {
 
   it('checks narrowed reference targets of a profile', () => {
     const finding = example('tessera-ai-finding.json') as Resource & Record<string, unknown>;
-    const wrong = { ...finding, subject: { reference: 'Device/1' }, derivedFrom: [{ reference: 'DocumentReference/1' }] };
+    const wrong = {
+      ...finding,
+      subject: { reference: 'Device/1' },
+      derivedFrom: [{ reference: 'DocumentReference/1' }],
+    };
     const errors = validator.validate(wrong as Resource).filter(isErrorIssue);
     assert.deepEqual(
       errors.map((e) => [e.code, e.expression?.[0]]),

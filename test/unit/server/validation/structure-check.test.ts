@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
 import { isStructural } from '../../../../server/src/validation/issues';
 import { checkEnvelope, checkStructure } from '../../../../server/src/validation/structure-check';
-import { normalizeExpression } from '../../../../server/src/validation/fhirpath-expression';
+import { normalizeExpression, valueAtPath } from '../../../../server/src/validation/fhirpath-expression';
 
 function issuesOf(resource: object): { code?: string; expression?: string; severity?: string }[] {
   return checkStructure(resource as Resource).map((i) => ({
@@ -68,7 +68,11 @@ describe('checkStructure', () => {
       resourceType: 'Bundle',
       type: 'transaction',
       entry: [
-        { fullUrl: 'urn:uuid:1b3c4d5e-0000-4000-8000-000000000001', resource: patient, request: { method: 'POST', url: 'Patient' } },
+        {
+          fullUrl: 'urn:uuid:1b3c4d5e-0000-4000-8000-000000000001',
+          resource: patient,
+          request: { method: 'POST', url: 'Patient' },
+        },
         {
           resource: { ...observation, subject: { reference: 'urn:uuid:1b3c4d5e-0000-4000-8000-000000000001' } },
           request: { method: 'POST', url: 'Observation' },
@@ -98,7 +102,11 @@ describe('checkStructure', () => {
   });
 
   it('reports bad primitive formats as value, with choice elements written as ofType()', () => {
-    const bad = { ...observation, effectiveDateTime: 'yesterday', component: [{ code: { text: 'a' }, valueString: '  ' }] };
+    const bad = {
+      ...observation,
+      effectiveDateTime: 'yesterday',
+      component: [{ code: { text: 'a' }, valueString: '  ' }],
+    };
     assert.deepEqual(issuesOf(bad), [
       { severity: 'error', code: 'value', expression: 'Observation.effective.ofType(dateTime)' },
       { severity: 'error', code: 'value', expression: 'Observation.component[0].value.ofType(string)' },
@@ -125,7 +133,13 @@ describe('checkStructure', () => {
         { reference: 'Observation/2' },
       ],
     };
-    assert.deepEqual(issuesOf(report), [{ severity: 'error', code: 'invalid', expression: 'DiagnosticReport.result[0]' }]);
+    assert.deepEqual(issuesOf(report), [
+      { severity: 'error', code: 'invalid', expression: 'DiagnosticReport.result[0]' },
+    ]);
+  });
+
+  it('treats properties set to undefined in code as absent', () => {
+    assert.deepEqual(issuesOf({ ...observation, effectiveDateTime: undefined, issued: undefined }), []);
   });
 
   it('never throws on badly shaped JSON', () => {
@@ -137,8 +151,14 @@ describe('checkStructure', () => {
     ];
     for (const shape of shapes) {
       const issues: OperationOutcomeIssue[] = checkStructure(shape as Resource);
-      assert.ok(issues.some((i) => i.severity === 'error'), JSON.stringify(shape));
-      assert.ok(issues.every((i) => (i.expression?.length ?? 0) > 0), JSON.stringify(issues));
+      assert.ok(
+        issues.some((i) => i.severity === 'error'),
+        JSON.stringify(shape),
+      );
+      assert.ok(
+        issues.every((i) => (i.expression?.length ?? 0) > 0),
+        JSON.stringify(issues),
+      );
     }
   });
 });
@@ -154,6 +174,13 @@ describe('normalizeExpression', () => {
       normalizeExpression('Observation.component[1].value[x]', resource),
       'Observation.component[1].value.ofType(dateTime)',
     );
+  });
+
+  it('finds the value an element path points to', () => {
+    const resource = { name: [{ given: ['a', 'b'] }], valueQuantity: { value: 1 } };
+    assert.equal(valueAtPath('Patient.name[0].given[1]', resource), 'b');
+    assert.equal(valueAtPath('Patient.name[1].given', resource), undefined);
+    assert.equal(valueAtPath('Patient', resource), resource);
   });
 
   it('drops [x] when no value is present and leaves other paths alone', () => {

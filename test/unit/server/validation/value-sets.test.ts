@@ -23,7 +23,13 @@ const codeSystems: CodeSystem[] = [
     ],
   },
   { resourceType: 'CodeSystem', url: OTHER, status: 'active', content: 'complete', concept: [{ code: 'circle' }] },
-  { resourceType: 'CodeSystem', url: 'http://example.org/cs/partial', status: 'active', content: 'fragment', concept: [{ code: 'a' }] },
+  {
+    resourceType: 'CodeSystem',
+    url: 'http://example.org/cs/partial',
+    status: 'active',
+    content: 'fragment',
+    concept: [{ code: 'a' }],
+  },
 ];
 
 function vs(url: string, compose: ValueSet['compose']): ValueSet {
@@ -37,13 +43,17 @@ const valueSets: ValueSet[] = [
     include: [{ system: SYS }],
     exclude: [{ system: SYS, concept: [{ code: 'blue' }, { code: 'navy' }] }],
   }),
-  vs('http://example.org/vs/two-systems', { include: [{ system: SYS, concept: [{ code: 'red' }] }, { system: OTHER }] }),
+  vs('http://example.org/vs/two-systems', {
+    include: [{ system: SYS, concept: [{ code: 'red' }] }, { system: OTHER }],
+  }),
   vs('http://example.org/vs/import', { include: [{ valueSet: ['http://example.org/vs/explicit|1.0.0'] }] }),
   vs('http://example.org/vs/intersection', {
     include: [{ valueSet: ['http://example.org/vs/all-colors', 'http://example.org/vs/two-systems'] }],
   }),
   vs('http://example.org/vs/system-and-import', {
-    include: [{ system: SYS, concept: [{ code: 'red' }, { code: 'sky' }], valueSet: ['http://example.org/vs/explicit'] }],
+    include: [
+      { system: SYS, concept: [{ code: 'red' }, { code: 'sky' }], valueSet: ['http://example.org/vs/explicit'] },
+    ],
   }),
   vs('http://example.org/vs/filter', {
     include: [{ system: SYS, filter: [{ property: 'concept', op: 'is-a', value: 'blue' }] }],
