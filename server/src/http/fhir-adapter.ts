@@ -37,10 +37,18 @@ const writeInteractions = new Set(['create', 'update', 'conditional-update', 'pa
 /** Query parameters about the HTTP exchange, not the FHIR request. */
 const transportParams = new Set(['_format', '_pretty']);
 
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw fhirError('TESSERA_E_FHIR_NOT_FOUND', `Malformed percent-encoding in path segment "${segment}"`);
+  }
+}
+
 function splitUrl(url: string): { path: string; query: string } {
   const q = url.indexOf('?');
   const rawPath = q < 0 ? url : url.slice(0, q);
-  const path = rawPath.includes('%') ? rawPath.split('/').map(decodeURIComponent).join('/') : rawPath;
+  const path = rawPath.includes('%') ? rawPath.split('/').map(decodeSegment).join('/') : rawPath;
   return { path: path.replace(/^\/+|\/+$/g, ''), query: q < 0 ? '' : url.slice(q + 1) };
 }
 
@@ -62,7 +70,7 @@ function preferredBody(
     return null;
   }
   if (ret === 'OperationOutcome') {
-    return allOk(result.status === 201 ? 'Created' : 'Updated');
+    return allOk(result.status === 201 ? 'Created' : 'OK');
   }
   return undefined;
 }
@@ -100,6 +108,9 @@ async function handle(deps: FhirAdapterDeps, req: Request, res: Response): Promi
     } else if (raw.length > 0) {
       body = parseJsonBody(raw);
     }
+  }
+  if (route.interaction === 'transaction' && (body as { type?: unknown } | undefined)?.type === 'batch') {
+    l.interaction = 'batch';
   }
   const fhirReq: FhirRequest = {
     method,

@@ -48,7 +48,10 @@ export function scopeAllows(access: AccessContext, resourceType: string, permiss
  */
 export function assertAllowed(access: AccessContext, resourceType: string, permission: Permission): void {
   if (!scopeAllows(access, resourceType, permission)) {
-    throw fhirError('TESSERA_E_AUTH_FORBIDDEN', `Access to ${resourceType} (${permission}) is not granted by the token's scopes`);
+    throw fhirError(
+      'TESSERA_E_AUTH_FORBIDDEN',
+      `Access to ${resourceType} (${permission}) is not granted by the token's scopes`,
+    );
   }
 }
 

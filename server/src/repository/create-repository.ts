@@ -3,22 +3,11 @@
  * One factory per process; one repository per access context (per request, message, job).
  */
 import type { AccessContext } from '../context';
-import type { Logger } from '../observability/logger';
-import type { Store } from '../storage/store';
-import type { ResourceValidator } from '../validation/validator';
-import type { RepositoryEventBus } from './events';
+import type { RepositoryDeps } from './deps';
 import type { FhirRepository } from './repository';
 import { StoreRepository } from './store-repository';
 
-export interface RepositoryDeps {
-  readonly store: Store;
-  readonly validator: ResourceValidator;
-  /** The public base URL without trailing slash, e.g. `http://localhost:8080` (FHIR base is `<baseUrl>/fhir`). */
-  readonly baseUrl: () => string;
-  readonly logger: Logger;
-  /** Where committed-write events go (queues, outboxes, subscriptions). */
-  readonly events?: RepositoryEventBus;
-}
+export type { RepositoryDeps } from './deps';
 
 /** A function returning the repository for a caller. */
 export type RepositoryFactory = (access: AccessContext) => FhirRepository;

@@ -10,7 +10,13 @@ import type { Resource } from '@medplum/fhirtypes';
 export interface RepositoryEvents {
   /** A version was committed (create, update, patch or delete). `resource` is undefined for deletes. */
   'resource.committed': [
-    { interaction: 'create' | 'update' | 'patch' | 'delete'; resourceType: string; id: string; versionId: number; resource?: Resource },
+    {
+      interaction: 'create' | 'update' | 'patch' | 'delete';
+      resourceType: string;
+      id: string;
+      versionId: number;
+      resource?: Resource;
+    },
   ];
 }
 

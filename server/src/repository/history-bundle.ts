@@ -69,7 +69,12 @@ function entryFor(base: string, version: StoredResource): BundleEntry {
  * @param query - the decoded query.
  * @param page - the store's page.
  */
-export function historyBundle(fhirBase: string, request: HistoryRequest, query: HistoryQuery, page: HistoryPage): Bundle {
+export function historyBundle(
+  fhirBase: string,
+  request: HistoryRequest,
+  query: HistoryQuery,
+  page: HistoryPage,
+): Bundle {
   const path = [request.resourceType, request.id, '_history'].filter((p) => p !== undefined).join('/');
   const params = new URLSearchParams(request.params.filter(([n]) => n !== '_cursor') as [string, string][]);
   const self = `${fhirBase}/${path}${params.size > 0 ? `?${params}` : ''}`;

@@ -130,8 +130,7 @@ async function resolveIncludes(
   let frontier: readonly Resource[] = matches;
   for (let round = 0; round < MAX_INCLUDE_ITERATIONS && frontier.length > 0; round++) {
     const fresh: Resource[] = [];
-    const active = (specs: readonly IncludeSpec[]): IncludeSpec[] =>
-      specs.filter((s) => round === 0 || s.iterate);
+    const active = (specs: readonly IncludeSpec[]): IncludeSpec[] => specs.filter((s) => round === 0 || s.iterate);
     for (const spec of active(include)) {
       const refs = frontier
         .filter((r) => r.resourceType === spec.sourceType)
@@ -175,7 +174,12 @@ async function resolveIncludes(
   }
 }
 
-function addVisible(stored: readonly StoredResource[], access: AccessContext, seen: Set<string>, out: Resource[]): void {
+function addVisible(
+  stored: readonly StoredResource[],
+  access: AccessContext,
+  seen: Set<string>,
+  out: Resource[],
+): void {
   for (const s of stored) {
     if (s.deleted || seen.has(`${s.resourceType}/${s.id}`)) {
       continue;

@@ -13,7 +13,7 @@ import { planConditionForQuery } from '../search/parse';
 import type { SearchPlan } from '../search/plan';
 import { VersionConflictError, type Store, type StoreReader, type StoreSession } from '../storage/store';
 import { assertAllowed, patientCompartment } from './access';
-import type { RepositoryDeps } from './create-repository';
+import type { RepositoryDeps } from './deps';
 import { historyBundle, toHistoryQuery } from './history-bundle';
 import { isValidId, newId } from './ids';
 import { applyJsonPatch } from './json-patch';
@@ -228,9 +228,7 @@ export class StoreRepository implements FhirRepository {
     }
     const query = toHistoryQuery(request);
     const page = await this.reader.history(query);
-    const visible = page.versions.filter(
-      (v) => v.deleted || isVisible(this.access, JSON.parse(v.json) as Resource),
-    );
+    const visible = page.versions.filter((v) => v.deleted || isVisible(this.access, JSON.parse(v.json) as Resource));
     return historyBundle(`${this.deps.baseUrl()}/fhir`, request, query, { ...page, versions: visible });
   }
 

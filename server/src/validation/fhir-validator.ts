@@ -11,14 +11,14 @@
  */
 import type { OperationOutcomeIssue, Resource, StructureDefinition } from '@medplum/fhirtypes';
 import { loadFhirDefinitions } from '../definitions/fhir-definitions';
-import { dedupeIssues, makeIssue } from './issues';
+import { dedupeIssues, isStructural, makeIssue } from './issues';
 import { checkProfileRules } from './profile-check';
 import { defaultProfilesDir, loadProfiles, type LoadedProfile, type ProfileRegistry } from './profile-loader';
 import { getSpecBindingChecker } from './spec-bindings';
 import { checkEnvelope, checkStructure } from './structure-check';
 import type { ResourceValidator } from './validator';
 
-export { isStructural } from './issues';
+export { isStructural };
 
 /** Options of {@link createValidator}. */
 export interface ValidatorOptions {
@@ -46,9 +46,13 @@ export function createValidator(options: ValidatorOptions = {}): TesseraValidato
         return envelope;
       }
       const { profiles, issues } = selectProfiles(resource, registry, profileUrl);
-      issues.push(...checkStructure(resource));
-      for (const profile of profiles) {
-        issues.push(...checkProfileRules(resource, profile.rules));
+      const structure = checkStructure(resource);
+      issues.push(...structure);
+      if (!isStructural(structure)) {
+        // profile rules read the resource through its schema: only once it has the right shape
+        for (const profile of profiles) {
+          issues.push(...checkProfileRules(resource, profile.rules));
+        }
       }
       issues.push(...bindings.check(resource));
       return dedupeIssues(issues);

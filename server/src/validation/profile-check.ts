@@ -2,14 +2,16 @@
  * Checks a resource against the compiled rules of a profile (profile-rules.ts); the base rules are
  * checked separately, once. https://hl7.org/fhir/R4/profiling.html : cardinality per parent
  * instance, fixed values (exact match) and patterns (the value contains the pattern), slices
- * (each slice's cardinality counts the values matching its pattern), narrowed reference targets,
+ * (each slice's cardinality counts the values matching its pattern), required bindings
+ * (https://hl7.org/fhir/R4/terminologies.html#required), narrowed reference targets,
  * and invariants (a FHIRPath expression on each value that must be true).
- * Issue codes follow issues.ts: `required`, `invalid`, `value`, `invariant`.
+ * Issue codes follow issues.ts: `required`, `invalid`, `value`, `invariant`, `code-invalid`.
  */
 import type { FhirPathAtom, TypedValue, TypedValueWithPath } from '@medplum/core';
 import { deepEquals, deepIncludes, evalFhirPathTyped, getNestedProperty, toTypedValue, UCUM } from '@medplum/core';
 import type { OperationOutcomeIssue, Reference, Resource } from '@medplum/fhirtypes';
 import { isKnownResourceType } from '../definitions/fhir-definitions';
+import { isInValueSet } from './binding-check';
 import { normalizeExpression } from './fhirpath-expression';
 import { makeIssue } from './issues';
 import type { ElementRule, ProfileRules } from './profile-rules';
@@ -64,6 +66,17 @@ function checkElement(
     if (rule.pattern && !deepIncludes(value.value, rule.pattern.value)) {
       issues.push(
         makeIssue('error', 'value', `Value must match ${JSON.stringify(rule.pattern.value)} ${where}`, value.path),
+      );
+    }
+    if (rule.binding && !isInValueSet(value.value, rule.binding.kind, rule.binding.expansion)) {
+      const { name, url } = rule.binding.expansion;
+      issues.push(
+        makeIssue(
+          'error',
+          'code-invalid',
+          `Value is not in the required value set ${name} (${url}) ${where}`,
+          value.path,
+        ),
       );
     }
     if (rule.targetTypes) {

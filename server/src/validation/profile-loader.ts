@@ -12,7 +12,8 @@ import { loadFhirDefinitions } from '../definitions/fhir-definitions';
 import { compileProfileRules, type ProfileRules } from './profile-rules';
 import { generateSnapshot, type DefinitionLookup } from './snapshot';
 import { loadSpecStructureDefinitions } from './spec-structure-definitions';
-import { stripVersion } from './value-sets';
+import { loadSpecTerminology } from './spec-terminology';
+import { stripVersion, ValueSetExpander, type ValueSetExpansion } from './value-sets';
 
 /** A loaded profile: its definition (with snapshot) and its compiled rules. */
 export interface LoadedProfile {
@@ -65,6 +66,14 @@ export function loadProfiles(dir: string): ProfileRegistry {
 
 function buildRegistry(dir: string, files: string[]): ProfileRegistry {
   loadFhirDefinitions();
+  const loaded = compileAll(readProfiles(dir, files));
+  return {
+    profiles: [...loaded.values()].map((p) => p.definition),
+    get: (canonical) => loaded.get(stripVersion(canonical)),
+  };
+}
+
+function readProfiles(dir: string, files: string[]): Map<string, StructureDefinition> {
   const byUrl = new Map<string, StructureDefinition>();
   for (const file of files) {
     const sd = JSON.parse(readFileSync(join(dir, file), 'utf8')) as StructureDefinition;
@@ -77,6 +86,14 @@ function buildRegistry(dir: string, files: string[]): ProfileRegistry {
     }
     byUrl.set(sd.url as string, sd);
   }
+  return byUrl;
+}
+
+/**
+ * Snapshots, medplum registration and rules. The base spec and terminology it may read stay local
+ * to this call, so the registry's closures do not keep them alive.
+ */
+function compileAll(byUrl: ReadonlyMap<string, StructureDefinition>): Map<string, LoadedProfile> {
   let spec: DefinitionLookup | undefined;
   const lookup: DefinitionLookup = (url) => {
     const local = byUrl.get(url);
@@ -86,20 +103,22 @@ function buildRegistry(dir: string, files: string[]): ProfileRegistry {
     spec ??= loadSpecStructureDefinitions();
     return spec(url);
   };
+  let expander: ValueSetExpander | undefined;
+  const expand = (valueSet: string): ValueSetExpansion | undefined => {
+    expander ??= new ValueSetExpander(loadSpecTerminology());
+    return expander.expand(valueSet);
+  };
   const own = new Map<string, ProfileRules>();
   for (const [url, sd] of byUrl) {
     const definition = withSnapshot(sd, lookup);
     loadDataType(definition);
-    own.set(url, compileProfileRules(definition));
+    own.set(url, compileProfileRules(definition, expand));
   }
   const loaded = new Map<string, LoadedProfile>();
   for (const [url, sd] of byUrl) {
     loaded.set(url, { definition: sd, rules: inheritedRules(url, byUrl, own) });
   }
-  return {
-    profiles: [...loaded.values()].map((p) => p.definition),
-    get: (canonical) => loaded.get(stripVersion(canonical)),
-  };
+  return loaded;
 }
 
 /** A profile derived from another local profile must also meet its parent's rules. */

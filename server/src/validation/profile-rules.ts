@@ -1,7 +1,7 @@
 /**
  * Compiles a profile into the rules it adds to its base type, read from its differential (what the
  * profile says) and its snapshot (the merged result; `ElementDefinition.base` tells what the base
- * already enforces): tighter cardinality, fixed[x]/pattern[x], narrowed
+ * already enforces): tighter cardinality, fixed[x]/pattern[x], required bindings, narrowed
  * reference targets, added invariants, and slices discriminated by pattern/value on `$this`
  * (https://hl7.org/fhir/R4/profiling.html#slicing). Compiled once at load time so that checking a
  * resource against a profile costs a few microseconds on top of the base validation (re-validating
@@ -10,6 +10,8 @@
 import type { FhirPathAtom, TypedValue } from '@medplum/core';
 import { isPrimitiveType, parseFhirPath } from '@medplum/core';
 import type { ElementDefinition, StructureDefinition } from '@medplum/fhirtypes';
+import type { BoundKind } from './binding-plan';
+import type { ValueSetExpansion } from './value-sets';
 
 /** A slice that values of a sliced element must fill. */
 export interface SliceRule {
@@ -38,6 +40,8 @@ export interface ElementRule {
   readonly pattern?: TypedValue;
   /** Resource types a literal reference may point to. */
   readonly targetTypes?: ReadonlySet<string>;
+  /** A required binding the profile adds, with its expansion. */
+  readonly binding?: { readonly kind: BoundKind; readonly expansion: ValueSetExpansion };
   readonly constraints?: readonly ConstraintRule[];
   readonly slices?: readonly SliceRule[];
 }
@@ -51,11 +55,15 @@ export interface ProfileRules {
 
 const HL7_SD = 'http://hl7.org/fhir/StructureDefinition/';
 
+/** Expands a value set for a required binding (`undefined` when it cannot be expanded). */
+export type ExpandValueSet = (valueSet: string) => ValueSetExpansion | undefined;
+
 /**
  * Compiles the rules of a profile that has both a differential and a snapshot.
  * @param sd - the profile.
+ * @param expand - expands the value sets of required bindings the profile adds.
  */
-export function compileProfileRules(sd: StructureDefinition): ProfileRules {
+export function compileProfileRules(sd: StructureDefinition, expand: ExpandValueSet = () => undefined): ProfileRules {
   const type = sd.type as string;
   const snapshot = new Map((sd.snapshot?.element ?? []).map((e) => [e.id ?? e.path, e]));
   const diff = sd.differential?.element ?? [];
@@ -79,6 +87,7 @@ export function compileProfileRules(sd: StructureDefinition): ProfileRules {
       ...(hasKey(d, 'fixed') ? { fixed: typedChoice(snap, 'fixed') } : {}),
       ...(hasKey(d, 'pattern') ? { pattern: typedChoice(snap, 'pattern') } : {}),
       ...(d.type ? targetTypes(d) : {}),
+      ...(d.binding ? requiredBinding(sd, snap, expand) : {}),
       ...(d.constraint
         ? { constraints: d.constraint.filter((c) => c.severity === 'error').map(compileConstraint) }
         : {}),
@@ -116,6 +125,23 @@ function targetTypes(d: ElementDefinition): { targetTypes?: ReadonlySet<string> 
     return {}; // references to other profiles cannot be checked without resolving the target
   }
   return { targetTypes: new Set(profiles.map((p) => p.slice(HL7_SD.length))) };
+}
+
+function requiredBinding(
+  sd: StructureDefinition,
+  snap: ElementDefinition,
+  expand: ExpandValueSet,
+): Pick<ElementRule, 'binding'> {
+  const valueSet = snap.binding?.valueSet;
+  if (snap.binding?.strength !== 'required' || !valueSet) {
+    return {};
+  }
+  const kind = snap.type?.length === 1 ? snap.type[0]?.code : undefined;
+  const expansion = expand(valueSet);
+  if (!expansion || (kind !== 'code' && kind !== 'Coding' && kind !== 'CodeableConcept')) {
+    throw new Error(`${sd.url}: cannot enforce the required binding of ${snap.id} to ${valueSet}`);
+  }
+  return { binding: { kind, expansion } };
 }
 
 function parseMax(max: string | undefined): number {

@@ -19,20 +19,23 @@ export function getSpecBindingChecker(): BindingChecker {
   }
   loadFhirDefinitions();
   const plans = buildBindingPlans();
+  const expansions = expandAll(plans.valueSets);
+  unexpandable = [...plans.valueSets].filter((url) => !expansions.has(url)).sort();
+  checker = new BindingChecker(plans, (url) => expansions.get(url));
+  return checker;
+}
+
+/** In its own function so that no closure keeps the terminology files alive (V8 shares scopes). */
+function expandAll(valueSets: Iterable<string>): Map<string, ValueSetExpansion> {
   const expander = new ValueSetExpander(loadSpecTerminology());
   const expansions = new Map<string, ValueSetExpansion>();
-  const skipped: string[] = [];
-  for (const url of plans.valueSets) {
+  for (const url of valueSets) {
     const expansion = expander.expand(url);
     if (expansion) {
       expansions.set(url, expansion);
-    } else {
-      skipped.push(url);
     }
   }
-  unexpandable = skipped.sort();
-  checker = new BindingChecker(plans, (url) => expansions.get(url));
-  return checker;
+  return expansions;
 }
 
 /** The required-binding value sets that cannot be expanded locally, so are not checked (for docs and tests). */

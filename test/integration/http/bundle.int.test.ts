@@ -41,8 +41,14 @@ describe('batch and transaction', () => {
         resourceType: 'Bundle',
         type: 'batch',
         entry: [
-          { resource: { resourceType: 'Patient', name: [{ family: 'BatchOk' }] }, request: { method: 'POST', url: 'Patient' } },
-          { resource: { resourceType: 'Patient', gender: 'banana' } as Patient, request: { method: 'POST', url: 'Patient' } },
+          {
+            resource: { resourceType: 'Patient', name: [{ family: 'BatchOk' }] },
+            request: { method: 'POST', url: 'Patient' },
+          },
+          {
+            resource: { resourceType: 'Patient', gender: 'banana' } as unknown as Patient,
+            request: { method: 'POST', url: 'Patient' },
+          },
           { request: { method: 'GET', url: `Patient/${existing.resource.id}` } },
           { request: { method: 'GET', url: 'Patient/nope-nope' } },
           { request: { method: 'GET', url: 'Patient?family=BatchOk' } },
@@ -53,7 +59,14 @@ describe('batch and transaction', () => {
       const bundle = body as Bundle;
       assert.equal(bundle.type, 'batch-response');
       const statuses = bundle.entry?.map((e) => e.response?.status);
-      assert.deepEqual(statuses, ['201 Created', '422 Unprocessable Entity', '200 OK', '404 Not Found', '200 OK', '200 OK']);
+      assert.deepEqual(statuses, [
+        '201 Created',
+        '422 Unprocessable Entity',
+        '200 OK',
+        '404 Not Found',
+        '200 OK',
+        '200 OK',
+      ]);
       assert.match(bundle.entry?.[0]?.response?.location ?? '', /^Patient\/[^/]+\/_history\/1$/);
       assert.equal(bundle.entry?.[1]?.response?.outcome?.issue?.[0]?.code, 'code-invalid');
       assert.equal(bundle.entry?.[2]?.resource?.id, existing.resource.id);
@@ -94,7 +107,12 @@ describe('batch and transaction', () => {
           },
           {
             fullUrl: obsUrn,
-            resource: { resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject: { reference: patientUrn } },
+            resource: {
+              resourceType: 'Observation',
+              status: 'final',
+              code: { text: 'x' },
+              subject: { reference: patientUrn },
+            },
             request: { method: 'POST', url: 'Observation' },
           },
           {
@@ -132,9 +150,12 @@ describe('batch and transaction', () => {
         resourceType: 'Bundle',
         type: 'transaction',
         entry: [
-          { resource: { resourceType: 'Patient', name: [{ family: 'Atomic' }] }, request: { method: 'POST', url: 'Patient' } },
           {
-            resource: { resourceType: 'Patient', name: [{ family: 'Atomic' }], gender: 'banana' } as Patient,
+            resource: { resourceType: 'Patient', name: [{ family: 'Atomic' }] },
+            request: { method: 'POST', url: 'Patient' },
+          },
+          {
+            resource: { resourceType: 'Patient', name: [{ family: 'Atomic' }], gender: 'banana' } as unknown as Patient,
             request: { method: 'POST', url: 'Patient' },
           },
         ],
@@ -158,7 +179,10 @@ describe('batch and transaction', () => {
             resource: { resourceType: 'Patient', id: 'order-put', name: [{ family: 'Order' }] },
             request: { method: 'PUT', url: 'Patient/order-put' },
           },
-          { resource: { resourceType: 'Patient', name: [{ family: 'Order' }] }, request: { method: 'POST', url: 'Patient' } },
+          {
+            resource: { resourceType: 'Patient', name: [{ family: 'Order' }] },
+            request: { method: 'POST', url: 'Patient' },
+          },
           { request: { method: 'DELETE', url: `Patient/${victim.resource.id}` } },
         ],
       });
@@ -216,12 +240,20 @@ describe('batch and transaction', () => {
         resource: { resourceType: 'Observation', status: 'final', code: { text: 'c' }, subject: { reference } },
         request: { method: 'POST', url: 'Observation' },
       });
-      const none = await post({ resourceType: 'Bundle', type: 'transaction', entry: [obs('Patient?identifier=urn:none|0')] });
+      const none = await post({
+        resourceType: 'Bundle',
+        type: 'transaction',
+        entry: [obs('Patient?identifier=urn:none|0')],
+      });
       assert.equal(none.status, 400);
       assert.equal((none.body as OperationOutcome).issue?.[0]?.code, 'not-found');
       await t.repo.create<Patient>({ resourceType: 'Patient', identifier: [{ system: 'urn:dup', value: '1' }] });
       await t.repo.create<Patient>({ resourceType: 'Patient', identifier: [{ system: 'urn:dup', value: '1' }] });
-      const many = await post({ resourceType: 'Bundle', type: 'transaction', entry: [obs('Patient?identifier=urn:dup|1')] });
+      const many = await post({
+        resourceType: 'Bundle',
+        type: 'transaction',
+        entry: [obs('Patient?identifier=urn:dup|1')],
+      });
       assert.equal(many.status, 412);
       assert.equal((many.body as OperationOutcome).issue?.[0]?.code, 'multiple-matches');
     });
@@ -261,10 +293,17 @@ describe('batch and transaction', () => {
       const collection = await post({ resourceType: 'Bundle', type: 'collection' });
       assert.equal(collection.status, 400);
       assert.equal((collection.body as OperationOutcome).issue?.[0]?.code, 'invalid');
-      const noRequest = await post({ resourceType: 'Bundle', type: 'transaction', entry: [{ resource: { resourceType: 'Patient' } }] });
+      const noRequest = await post({
+        resourceType: 'Bundle',
+        type: 'transaction',
+        entry: [{ resource: { resourceType: 'Patient' } }],
+      });
       assert.equal(noRequest.status, 400);
       assert.equal((noRequest.body as OperationOutcome).issue?.[0]?.code, 'invalid');
-      const notBundle = await t.request.post('/fhir').set('Content-Type', 'application/fhir+json').send({ resourceType: 'Patient' });
+      const notBundle = await t.request
+        .post('/fhir')
+        .set('Content-Type', 'application/fhir+json')
+        .send({ resourceType: 'Patient' });
       assert.equal(notBundle.status, 400);
       assert.equal((notBundle.body as OperationOutcome).issue?.[0]?.code, 'invalid');
     });

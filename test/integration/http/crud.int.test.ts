@@ -62,7 +62,10 @@ describe('FHIR REST interactions', () => {
     });
 
     it('accepts application/json too', async () => {
-      const res = await t.request.post('/fhir/Patient').set('Content-Type', 'application/json').send('{"resourceType":"Patient"}');
+      const res = await t.request
+        .post('/fhir/Patient')
+        .set('Content-Type', 'application/json')
+        .send('{"resourceType":"Patient"}');
       assert.equal(res.status, 201);
     });
 
@@ -94,7 +97,10 @@ describe('FHIR REST interactions', () => {
     });
 
     it('rejects a body whose resourceType differs from the URL', async () => {
-      const res = await t.request.post('/fhir/Patient').set('Content-Type', fhirJson).send({ resourceType: 'Observation' });
+      const res = await t.request
+        .post('/fhir/Patient')
+        .set('Content-Type', fhirJson)
+        .send({ resourceType: 'Observation' });
       expectOutcome(res, 400, 'invalid');
     });
 
@@ -139,6 +145,14 @@ describe('FHIR REST interactions', () => {
       assert.ok(res.headers['last-modified']);
     });
 
+    it('answers HEAD with the headers of a read and no body', async () => {
+      const p = await createPatient();
+      const res = await t.request.head(`/fhir/Patient/${p.id}`);
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.etag, 'W/"1"');
+      assert.equal(res.text, undefined);
+    });
+
     it('answers 304 when If-None-Match names the current version', async () => {
       const p = await createPatient();
       const res = await t.request.get(`/fhir/Patient/${p.id}`).set('If-None-Match', 'W/"1"');
@@ -166,7 +180,10 @@ describe('FHIR REST interactions', () => {
 
     it('vreads each version', async () => {
       const p = await createPatient({ gender: 'male' });
-      await t.request.put(`/fhir/Patient/${p.id}`).set('Content-Type', fhirJson).send({ ...p, gender: 'female' });
+      await t.request
+        .put(`/fhir/Patient/${p.id}`)
+        .set('Content-Type', fhirJson)
+        .send({ ...p, gender: 'female' });
       const v1 = await t.request.get(`/fhir/Patient/${p.id}/_history/1`);
       const v2 = await t.request.get(`/fhir/Patient/${p.id}/_history/2`);
       assert.equal((v1.body as Patient).gender, 'male');
@@ -178,7 +195,11 @@ describe('FHIR REST interactions', () => {
     it('answers 406 for XML', async () => {
       const p = await createPatient();
       expectOutcome(await t.request.get(`/fhir/Patient/${p.id}?_format=xml`), 406, 'not-supported');
-      expectOutcome(await t.request.get(`/fhir/Patient/${p.id}`).set('Accept', 'application/fhir+xml'), 406, 'not-supported');
+      expectOutcome(
+        await t.request.get(`/fhir/Patient/${p.id}`).set('Accept', 'application/fhir+xml'),
+        406,
+        'not-supported',
+      );
       const ok = await t.request.get(`/fhir/Patient/${p.id}?_format=json`).set('Accept', 'application/fhir+json');
       assert.equal(ok.status, 200);
     });
@@ -220,16 +241,25 @@ describe('FHIR REST interactions', () => {
     });
 
     it('rejects an id that differs from the URL, or a missing one', async () => {
-      const res = await t.request.put('/fhir/Patient/abc').set('Content-Type', fhirJson).send({ resourceType: 'Patient', id: 'xyz' });
+      const res = await t.request
+        .put('/fhir/Patient/abc')
+        .set('Content-Type', fhirJson)
+        .send({ resourceType: 'Patient', id: 'xyz' });
       expectOutcome(res, 400, 'invalid');
       assert.equal((res.body as OperationOutcome).issue?.[0]?.diagnostics, 'TESSERA_E_FHIR_ID_MISMATCH');
-      const missing = await t.request.put('/fhir/Patient/abc').set('Content-Type', fhirJson).send({ resourceType: 'Patient' });
+      const missing = await t.request
+        .put('/fhir/Patient/abc')
+        .set('Content-Type', fhirJson)
+        .send({ resourceType: 'Patient' });
       expectOutcome(missing, 400, 'required');
     });
 
     it('conditional update: 0 matches creates, 1 updates, several answer 412', async () => {
       const body = { resourceType: 'Patient', identifier: [{ system: 'urn:test:cu', value: '1' }] };
-      const created = await t.request.put('/fhir/Patient?identifier=urn:test:cu|1').set('Content-Type', fhirJson).send(body);
+      const created = await t.request
+        .put('/fhir/Patient?identifier=urn:test:cu|1')
+        .set('Content-Type', fhirJson)
+        .send(body);
       assert.equal(created.status, 201, created.text);
       const updated = await t.request
         .put('/fhir/Patient?identifier=urn:test:cu|1')
@@ -352,13 +382,18 @@ describe('FHIR REST interactions', () => {
 
   describe('method and path errors', () => {
     it('answers 405 for a method the path does not support', async () => {
-      expectOutcome(await t.request.post('/fhir/Patient/abc').set('Content-Type', fhirJson).send({}), 405, 'not-supported');
+      expectOutcome(
+        await t.request.post('/fhir/Patient/abc').set('Content-Type', fhirJson).send({}),
+        405,
+        'not-supported',
+      );
       expectOutcome(await t.request.patch('/fhir/Patient'), 405, 'not-supported');
       expectOutcome(await t.request.options('/fhir/Patient'), 405, 'not-supported');
     });
 
-    it('answers an OperationOutcome 404 for unknown FHIR paths', async () => {
+    it('answers an OperationOutcome 404 for unknown FHIR paths and malformed encodings', async () => {
       expectOutcome(await t.request.get('/fhir/Patient/a/_history/1/extra'), 404, 'not-found');
+      expectOutcome(await t.request.get('/fhir/Patient/%E0%A4%A'), 404, 'not-found');
     });
   });
 });

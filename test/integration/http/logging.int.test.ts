@@ -7,7 +7,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import type { OperationOutcome } from '@medplum/fhirtypes';
+import type { OperationOutcome, Patient } from '@medplum/fhirtypes';
 import pino from 'pino';
 import { createTestApp } from '../../helpers/test-app';
 
@@ -15,7 +15,10 @@ function capture(): { logger: pino.Logger; lines: Record<string, unknown>[] } {
   const lines: Record<string, unknown>[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString('utf8').split('\n').filter((l) => l !== '')) {
+      for (const line of chunk
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => l !== '')) {
         lines.push(JSON.parse(line) as Record<string, unknown>);
       }
       done();
@@ -47,7 +50,7 @@ describe('request logging and unexpected errors', () => {
   it('answers 500 without details and logs the stack when something unexpected fails', async () => {
     const { logger, lines } = capture();
     const t = await createTestApp({ logger });
-    const created = await t.repo.create({ resourceType: 'Patient' });
+    const created = await t.repo.create<Patient>({ resourceType: 'Patient' });
     await t.close(); // the store is gone: every read now fails unexpectedly
     const res = await t.request.get(`/fhir/Patient/${created.resource.id}`).set('X-Request-Id', 'boom-1');
     assert.equal(res.status, 500);

@@ -44,7 +44,9 @@ describe('auth', () => {
       .set('Content-Type', 'application/fhir+json')
       .send({ resourceType: 'Patient' });
     assert.equal(created.status, 201);
-    const read = await t.request.get(`/fhir/Patient/${(created.body as Patient).id}`).set('Authorization', 'Bearer let-me-in');
+    const read = await t.request
+      .get(`/fhir/Patient/${(created.body as Patient).id}`)
+      .set('Authorization', 'Bearer let-me-in');
     assert.equal(read.status, 200);
   });
 
@@ -55,7 +57,10 @@ describe('auth', () => {
   it('keeps /fhir/metadata, /healthz, /readyz and /metrics public', async () => {
     const metadata = await t.request.get('/fhir/metadata');
     assert.equal(metadata.status, 200);
-    assert.equal((metadata.body as CapabilityStatement).rest?.[0]?.security?.service?.[0]?.coding?.[0]?.code, 'SMART-on-FHIR');
+    assert.equal(
+      (metadata.body as CapabilityStatement).rest?.[0]?.security?.service?.[0]?.coding?.[0]?.code,
+      'SMART-on-FHIR',
+    );
     for (const path of ['/healthz', '/readyz', '/metrics']) {
       assert.equal((await t.request.get(path)).status, 200, path);
     }
@@ -101,7 +106,10 @@ describe('platform endpoints', () => {
     const valid = await t.request
       .post('/fhir/Patient/$validate')
       .set('Content-Type', 'application/fhir+json')
-      .send({ resourceType: 'Parameters', parameter: [{ name: 'resource', resource: { resourceType: 'Patient', gender: 'male' } }] });
+      .send({
+        resourceType: 'Parameters',
+        parameter: [{ name: 'resource', resource: { resourceType: 'Patient', gender: 'male' } }],
+      });
     assert.equal(valid.status, 200);
     assert.equal((valid.body as OperationOutcome).issue?.[0]?.code, 'informational');
     const stored = await t.repo.create<Patient>({ resourceType: 'Patient', gender: 'female' });
@@ -111,7 +119,10 @@ describe('platform endpoints', () => {
   });
 
   it('$validate answers 400 for a body that is not a resource of the type', async () => {
-    const res = await t.request.post('/fhir/Patient/$validate').set('Content-Type', 'application/fhir+json').send('[1,2]');
+    const res = await t.request
+      .post('/fhir/Patient/$validate')
+      .set('Content-Type', 'application/fhir+json')
+      .send('[1,2]');
     assert.equal(res.status, 400);
     assert.equal((res.body as OperationOutcome).issue?.[0]?.code, 'structure');
     const other = await t.request
@@ -149,8 +160,14 @@ describe('platform endpoints', () => {
       res.text,
       /tessera_http_requests_total\{method="GET",interaction="read",resource_type="Patient",status="404"\} [1-9]/,
     );
-    assert.match(res.text, /tessera_http_request_duration_seconds_bucket\{le="[^"]+",interaction="read",resource_type="Patient"\}/);
-    assert.match(res.text, /tessera_store_operation_duration_seconds_count\{backend="sqlite",operation="readCurrent"\} [1-9]/);
+    assert.match(
+      res.text,
+      /tessera_http_request_duration_seconds_bucket\{le="[^"]+",interaction="read",resource_type="Patient"\}/,
+    );
+    assert.match(
+      res.text,
+      /tessera_store_operation_duration_seconds_count\{backend="sqlite",operation="readCurrent"\} [1-9]/,
+    );
     assert.match(res.text, /process_cpu_user_seconds_total/);
   });
 

@@ -31,14 +31,21 @@ describe('FHIR search over HTTP', () => {
   const observations: Observation[] = [];
 
   async function create<T extends Resource>(resource: T): Promise<T> {
-    const res = await t.request.post(`/fhir/${resource.resourceType}`).set('Content-Type', 'application/fhir+json').send(resource);
+    const res = await t.request
+      .post(`/fhir/${resource.resourceType}`)
+      .set('Content-Type', 'application/fhir+json')
+      .send(resource);
     assert.equal(res.status, 201, res.text);
     return res.body as T;
   }
 
   before(async () => {
     t = await createTestApp();
-    patient = await create<Patient>({ resourceType: 'Patient', name: [{ family: 'Searchable', given: ['Ann'] }], gender: 'female' });
+    patient = await create<Patient>({
+      resourceType: 'Patient',
+      name: [{ family: 'Searchable', given: ['Ann'] }],
+      gender: 'female',
+    });
     other = await create<Patient>({ resourceType: 'Patient', name: [{ family: 'Elsewhere' }], gender: 'male' });
     for (const [i, code] of ['1111-1', '2222-2', '1111-1'].entries()) {
       observations.push(
@@ -124,7 +131,9 @@ describe('FHIR search over HTTP', () => {
     const family = 'Pagetest';
     const original: string[] = [];
     for (let i = 0; i < 7; i++) {
-      original.push((await create<Patient>({ resourceType: 'Patient', name: [{ family, given: [`g${i}`] }] })).id ?? '');
+      original.push(
+        (await create<Patient>({ resourceType: 'Patient', name: [{ family, given: [`g${i}`] }] })).id ?? '',
+      );
     }
     const seen: string[] = [];
     let next: string | undefined = `/fhir/Patient?family=${family}&_count=3`;

@@ -35,7 +35,12 @@ export interface IndexPredicate {
 function stringPredicate(c: StringCondition, col: Columns): Sql {
   switch (c.match) {
     case 'startsWith':
-      return sql(`${col('code')} = ? AND ${col('norm')} >= ? AND ${col('norm')} < ?`, c.code, c.value, prefixUpperBound(c.value));
+      return sql(
+        `${col('code')} = ? AND ${col('norm')} >= ? AND ${col('norm')} < ?`,
+        c.code,
+        c.value,
+        prefixUpperBound(c.value),
+      );
     case 'exact':
       return sql(`${col('code')} = ? AND ${col('exact')} = ?`, c.code, c.value);
     case 'contains':
@@ -56,11 +61,13 @@ function tokenPredicate(c: TokenCondition, col: Columns): Sql {
   const code = sql(`${col('code')} = ?`, c.code);
   switch (c.kind) {
     case 'token':
-      return andSql([
-        code,
-        c.value === undefined ? TRUE : sql(`${col('value')} = ?`, c.value),
-        systemPredicate(c.system, col('system')),
-      ].filter((p) => p !== TRUE));
+      return andSql(
+        [
+          code,
+          c.value === undefined ? TRUE : sql(`${col('value')} = ?`, c.value),
+          systemPredicate(c.system, col('system')),
+        ].filter((p) => p !== TRUE),
+      );
     case 'tokenText':
       return andSql([code, sql(`${col('text')} >= ? AND ${col('text')} < ?`, c.text, prefixUpperBound(c.text))]);
     case 'tokenOfType':
@@ -177,7 +184,8 @@ export function indexPredicate(cond: Condition, ctx: CompileContext): IndexPredi
     case 'number':
       return {
         kind: cond.kind,
-        build: (col) => andSql([sql(`${col('code')} = ?`, cond.code), compileRange(cond.test, col('low'), col('high'))]),
+        build: (col) =>
+          andSql([sql(`${col('code')} = ?`, cond.code), compileRange(cond.test, col('low'), col('high'))]),
       };
     case 'quantity':
       return {

@@ -29,7 +29,10 @@ function compileTotal(type: string, plan: SearchPlan, types: TypeSet): Sql {
   const s = compileTypeSelect(type, plan.conditions, alias, ctx);
   const params = [...s.from.params, ...s.where.params];
   return s.distinct
-    ? { text: `SELECT count(*) AS n FROM (SELECT DISTINCT ${alias}.rid FROM ${s.from.text} WHERE ${s.where.text})`, params }
+    ? {
+        text: `SELECT count(*) AS n FROM (SELECT DISTINCT ${alias}.rid FROM ${s.from.text} WHERE ${s.where.text})`,
+        params,
+      }
     : { text: `SELECT count(*) AS n FROM ${s.from.text} WHERE ${s.where.text}`, params };
 }
 

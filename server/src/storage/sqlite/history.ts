@@ -70,8 +70,11 @@ export function queryHistory(cache: StatementCache, query: HistoryQuery): Histor
   const next = rows.length > count && last !== undefined ? encodeHistoryCursor(last.seq) : undefined;
   const instance = query.resourceType !== undefined && query.id !== undefined;
   const total = instance
-    ? (cache.get(`SELECT count(*) AS n FROM ${HISTORY_TABLE} WHERE ${where.text}`).get(...where.params) as { n: number })
-        .n
+    ? (
+        cache.get(`SELECT count(*) AS n FROM ${HISTORY_TABLE} WHERE ${where.text}`).get(...where.params) as {
+          n: number;
+        }
+      ).n
     : undefined;
   return {
     versions: page.map((r) => toStoredResource(r.type, r)),

@@ -34,8 +34,7 @@ export class ConnectionReader {
       return undefined;
     }
     const row = this.cache.get(`SELECT ${RESOURCE_COLUMNS} FROM ${resourceTable(type)} WHERE id = ?`).get(id) as
-      | ResourceRow
-      | undefined;
+      ResourceRow | undefined;
     return row === undefined ? undefined : toStoredResource(type, row);
   }
 

@@ -66,7 +66,10 @@ export function indexTable(type: string, kind: IndexTableKind): string {
 }
 
 const INDEX_COLUMNS: Record<IndexTableKind, { columns: string; indexes: readonly string[] }> = {
-  string: { columns: 'code TEXT NOT NULL, norm TEXT NOT NULL, exact TEXT NOT NULL', indexes: ['code, norm, rid', 'code, exact, rid'] },
+  string: {
+    columns: 'code TEXT NOT NULL, norm TEXT NOT NULL, exact TEXT NOT NULL',
+    indexes: ['code, norm, rid', 'code, exact, rid'],
+  },
   token: {
     columns: 'code TEXT NOT NULL, system TEXT, value TEXT, text TEXT, types TEXT',
     indexes: ['code, value, system, rid'],
@@ -159,7 +162,10 @@ export function migrate(db: Database.Database): void {
   const apply = db.transaction(() => {
     for (const m of MIGRATIONS.filter((x) => x.version > current)) {
       db.exec(m.up);
-      db.prepare(`INSERT INTO ${SCHEMA_TABLE}(version, applied_at) VALUES (?, ?)`).run(m.version, new Date().toISOString());
+      db.prepare(`INSERT INTO ${SCHEMA_TABLE}(version, applied_at) VALUES (?, ?)`).run(
+        m.version,
+        new Date().toISOString(),
+      );
     }
   });
   apply.immediate();

@@ -84,9 +84,6 @@ export function executeSearch(cache: StatementCache, types: TypeSet, plan: Searc
   if (plan.total === 'none') {
     return { hits, hasMore };
   }
-  const total = compiled.totals.reduce(
-    (sum, q) => sum + (cache.get(q.text).get(...q.params) as { n: number }).n,
-    0,
-  );
+  const total = compiled.totals.reduce((sum, q) => sum + (cache.get(q.text).get(...q.params) as { n: number }).n, 0);
   return { hits, hasMore, total };
 }

@@ -38,8 +38,7 @@ export function writeResource(cache: StatementCache, types: TypeRegistry, write:
   ensureTypeTables(cache, types, write.resourceType);
   const table = resourceTable(write.resourceType);
   const current = cache.get(`SELECT rid, version FROM ${table} WHERE id = ?`).get(write.id) as
-    | { rid: number; version: number }
-    | undefined;
+    { rid: number; version: number } | undefined;
   const expected = write.versionId - 1;
   if ((current?.version ?? 0) !== expected) {
     throw new VersionConflictError(write.resourceType, write.id, expected);
@@ -97,8 +96,7 @@ export function reindexResource(
     return false;
   }
   const row = cache.get(`SELECT rid, deleted FROM ${resourceTable(type)} WHERE id = ?`).get(id) as
-    | { rid: number; deleted: number }
-    | undefined;
+    { rid: number; deleted: number } | undefined;
   if (row === undefined || row.deleted !== 0) {
     return false;
   }

@@ -23,7 +23,14 @@ describe('createStaticTokenAuthenticator', () => {
   });
 
   it('rejects other tokens, schemes and absent headers', () => {
-    for (const header of [undefined, '', 'Bearer s3cret-tokeN', 'Bearer s3cret-token2', 'Basic s3cret-token', 's3cret-token']) {
+    for (const header of [
+      undefined,
+      '',
+      'Bearer s3cret-tokeN',
+      'Bearer s3cret-token2',
+      'Basic s3cret-token',
+      's3cret-token',
+    ]) {
       assert.equal(authenticate(header), undefined, String(header));
     }
   });

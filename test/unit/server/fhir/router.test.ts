@@ -64,7 +64,11 @@ describe('fhirRouter.match', () => {
       id: 'p1',
       targetType: 'Encounter',
     });
-    assert.deepEqual(fhirRouter.match('GET', 'Patient/p1/*').pathParams, { type: 'Patient', id: 'p1', targetType: '*' });
+    assert.deepEqual(fhirRouter.match('GET', 'Patient/p1/*').pathParams, {
+      type: 'Patient',
+      id: 'p1',
+      targetType: '*',
+    });
   });
 
   it('routes HEAD like GET', () => {

@@ -190,7 +190,13 @@ describe('_summary / _elements subsetting', () => {
   it('parses the parameters', () => {
     assert.equal(summaryParam([['_summary', 'bogus']]), undefined);
     assert.equal(summaryParam([['_summary', 'text']]), 'text');
-    assert.deepEqual(elementsParam([['_elements', 'a, b'], ['_elements', 'c']]), ['a', 'b', 'c']);
+    assert.deepEqual(
+      elementsParam([
+        ['_elements', 'a, b'],
+        ['_elements', 'c'],
+      ]),
+      ['a', 'b', 'c'],
+    );
     assert.equal(elementsParam([['name', 'x']]), undefined);
   });
 });

@@ -96,7 +96,10 @@ describe('collectConditionalReferences', () => {
 
 describe('entryToRequest', () => {
   it('splits relative and absolute URLs', () => {
-    assert.deepEqual(splitEntryUrl('Patient/1?_elements=id', base), { path: 'Patient/1', params: [['_elements', 'id']] });
+    assert.deepEqual(splitEntryUrl('Patient/1?_elements=id', base), {
+      path: 'Patient/1',
+      params: [['_elements', 'id']],
+    });
     assert.deepEqual(splitEntryUrl(`${base}/Patient?name=a%20b`, base), { path: 'Patient', params: [['name', 'a b']] });
     assert.deepEqual(splitEntryUrl('/Patient/', base), { path: 'Patient', params: [] });
   });
@@ -136,7 +139,10 @@ describe('entryToRequest', () => {
       resource: { resourceType: 'Binary', contentType: 'application/json-patch+json', data: 'bm90IGpzb24=' },
       request: { method: 'PATCH', url: 'Patient/1' },
     };
-    assert.throws(() => entryToRequest(bad, 0, base), (err: unknown) => err instanceof FhirError && err.status === 400);
+    assert.throws(
+      () => entryToRequest(bad, 0, base),
+      (err: unknown) => err instanceof FhirError && err.status === 400,
+    );
   });
 });
 
@@ -150,7 +156,11 @@ describe('response entries', () => {
     const entry = resultEntry(
       {
         status: 201,
-        resource: { resourceType: 'Patient', id: '1', meta: { versionId: '1', lastUpdated: '2024-02-03T04:05:06.789Z' } },
+        resource: {
+          resourceType: 'Patient',
+          id: '1',
+          meta: { versionId: '1', lastUpdated: '2024-02-03T04:05:06.789Z' },
+        },
         headers: { ETag: 'W/"1"', Location: `${base}/Patient/1/_history/1`, 'Last-Modified': 'x' },
       },
       base,
@@ -166,10 +176,16 @@ describe('response entries', () => {
   });
 
   it('parses pre-serialized JSON and puts OperationOutcomes in response.outcome', () => {
-    const read = resultEntry({ status: 200, json: '{"resourceType":"Patient","id":"2"}', headers: { ETag: 'W/"4"' } }, base);
+    const read = resultEntry(
+      { status: 200, json: '{"resourceType":"Patient","id":"2"}', headers: { ETag: 'W/"4"' } },
+      base,
+    );
     assert.equal(read.resource?.id, '2');
     const del = resultEntry(
-      { status: 200, resource: { resourceType: 'OperationOutcome', issue: [{ severity: 'information', code: 'informational' }] } },
+      {
+        status: 200,
+        resource: { resourceType: 'OperationOutcome', issue: [{ severity: 'information', code: 'informational' }] },
+      },
       base,
     );
     assert.equal(del.resource, undefined);

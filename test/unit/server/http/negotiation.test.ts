@@ -21,7 +21,11 @@ function status(fn: () => unknown): number | undefined {
 describe('checkAcceptable', () => {
   it('accepts JSON formats and wildcards', () => {
     for (const format of ['json', 'application/json', 'application/fhir+json', 'application/fhir json']) {
-      assert.equal(status(() => checkAcceptable(format, undefined)), undefined, format);
+      assert.equal(
+        status(() => checkAcceptable(format, undefined)),
+        undefined,
+        format,
+      );
     }
     for (const accept of [
       undefined,
@@ -30,16 +34,35 @@ describe('checkAcceptable', () => {
       'application/json;q=0.9',
       'text/html,application/xhtml+xml,*/*;q=0.8',
     ]) {
-      assert.equal(status(() => checkAcceptable(undefined, accept)), undefined, accept);
+      assert.equal(
+        status(() => checkAcceptable(undefined, accept)),
+        undefined,
+        accept,
+      );
     }
   });
 
   it('answers 406 for XML and other formats; _format wins over Accept', () => {
-    assert.equal(status(() => checkAcceptable('xml', undefined)), 406);
-    assert.equal(status(() => checkAcceptable('application/fhir+xml', '*/*')), 406);
-    assert.equal(status(() => checkAcceptable(undefined, 'application/fhir+xml')), 406);
-    assert.equal(status(() => checkAcceptable(undefined, 'text/plain')), 406);
-    assert.equal(status(() => checkAcceptable('json', 'application/fhir+xml')), undefined);
+    assert.equal(
+      status(() => checkAcceptable('xml', undefined)),
+      406,
+    );
+    assert.equal(
+      status(() => checkAcceptable('application/fhir+xml', '*/*')),
+      406,
+    );
+    assert.equal(
+      status(() => checkAcceptable(undefined, 'application/fhir+xml')),
+      406,
+    );
+    assert.equal(
+      status(() => checkAcceptable(undefined, 'text/plain')),
+      406,
+    );
+    assert.equal(
+      status(() => checkAcceptable('json', 'application/fhir+xml')),
+      undefined,
+    );
   });
 });
 
@@ -51,18 +74,33 @@ describe('bodyKind', () => {
 
   it('reads JSON Patch only for PATCH', () => {
     assert.equal(bodyKind('application/json-patch+json', 'PATCH', 'Patient/1'), 'json');
-    assert.equal(status(() => bodyKind('application/json-patch+json', 'POST', 'Patient')), 415);
+    assert.equal(
+      status(() => bodyKind('application/json-patch+json', 'POST', 'Patient')),
+      415,
+    );
   });
 
   it('reads form parameters only for POST _search', () => {
     assert.equal(bodyKind('application/x-www-form-urlencoded', 'POST', 'Patient/_search'), 'form');
-    assert.equal(status(() => bodyKind('application/x-www-form-urlencoded', 'POST', 'Patient')), 415);
+    assert.equal(
+      status(() => bodyKind('application/x-www-form-urlencoded', 'POST', 'Patient')),
+      415,
+    );
   });
 
   it('answers 415 for other or missing content types', () => {
-    assert.equal(status(() => bodyKind('text/plain', 'POST', 'Patient')), 415);
-    assert.equal(status(() => bodyKind('application/fhir+xml', 'PUT', 'Patient/1')), 415);
-    assert.equal(status(() => bodyKind(undefined, 'POST', 'Patient')), 415);
+    assert.equal(
+      status(() => bodyKind('text/plain', 'POST', 'Patient')),
+      415,
+    );
+    assert.equal(
+      status(() => bodyKind('application/fhir+xml', 'PUT', 'Patient/1')),
+      415,
+    );
+    assert.equal(
+      status(() => bodyKind(undefined, 'POST', 'Patient')),
+      415,
+    );
   });
 
   it('strips media type parameters', () => {

@@ -40,6 +40,9 @@ describe('requestContext middleware', () => {
   it('counts finished requests by interaction and status', async () => {
     await supertest(app).get('/ctx');
     const text = await metrics.registry.metrics();
-    assert.match(text, /tessera_http_requests_total\{method="GET",interaction="probe",resource_type="",status="200"\} [1-9]/);
+    assert.match(
+      text,
+      /tessera_http_requests_total\{method="GET",interaction="probe",resource_type="",status="200"\} [1-9]/,
+    );
   });
 });

@@ -17,9 +17,15 @@ const validator = createValidator();
 const temp = mkdtempSync(join(tmpdir(), 'tessera-profiles-'));
 after(() => rmSync(temp, { recursive: true, force: true }));
 
-function finding(): Resource & Record<string, unknown> {
-  return JSON.parse(readFileSync(join(PROFILES, 'examples/tessera-ai-finding.json'), 'utf8')) as Resource &
-    Record<string, unknown>;
+type Json = Record<string, unknown>;
+
+function finding(): Json {
+  return JSON.parse(readFileSync(join(PROFILES, 'examples/tessera-ai-finding.json'), 'utf8')) as Json;
+}
+
+/** Test resources are plain JSON, as they arrive over HTTP. */
+function asResource(json: object): Resource {
+  return json as unknown as Resource;
 }
 
 describe('createValidator', () => {
@@ -28,13 +34,13 @@ describe('createValidator', () => {
   });
 
   it('combines structure and binding issues; only structure problems are structural', () => {
-    const banana = validator.validate({ resourceType: 'Patient', gender: 'banana' } as Resource);
+    const banana = validator.validate(asResource({ resourceType: 'Patient', gender: 'banana' }));
     assert.deepEqual(
       banana.map((i) => [i.code, i.expression?.[0]]),
       [['code-invalid', 'Patient.gender']],
     );
     assert.equal(isStructural(banana), false);
-    const both = validator.validate({ resourceType: 'Patient', gender: 'banana', colour: 'red' } as Resource);
+    const both = validator.validate(asResource({ resourceType: 'Patient', gender: 'banana', colour: 'red' }));
     assert.deepEqual(both.map((i) => i.code).sort(), ['code-invalid', 'structure']);
     assert.equal(isStructural(both), true);
     assert.equal(isStructural(validator.validate({ resourceType: 'Nope' } as unknown as Resource)), true);
@@ -65,10 +71,26 @@ describe('createValidator', () => {
   });
 
   it('reports each problem once when a profile is both declared and requested', () => {
-    const resource = { ...finding(), status: 'bogus' };
+    const resource: Json = { ...finding(), status: 'bogus' };
     delete resource.device;
-    const issues = validator.validate(resource, FINDING);
+    const issues = validator.validate(asResource(resource), FINDING);
     assert.deepEqual(issues.map((i) => i.expression?.[0]).sort(), ['Observation.device', 'Observation.status']);
+  });
+
+  it('reports only structure and bindings for a profiled resource of the wrong shape', () => {
+    const shapes: Json[] = [
+      { ...finding(), meta: 'AIAST' },
+      { ...finding(), category: { coding: 'imaging' }, status: 'bogus' },
+      { ...finding(), derivedFrom: 'ImagingStudy/1' },
+    ];
+    for (const shape of shapes) {
+      const issues = validator.validate(asResource(shape), FINDING);
+      assert.equal(isStructural(issues), true, JSON.stringify(issues));
+      assert.ok(
+        issues.every((i) => i.code === 'structure' || i.code === 'code-invalid'),
+        JSON.stringify(issues),
+      );
+    }
   });
 
   it('loads profiles from another folder, with derived profiles inheriting their parent rules', () => {
@@ -93,15 +115,14 @@ describe('createValidator', () => {
     writeFileSync(join(dir, 'b-parent.json'), JSON.stringify(parent));
     const custom = createValidator({ profilesDir: dir });
     assert.deepEqual(custom.profiles.map((p) => p.url).sort(), ['http://example.org/sd/timed-finding', FINDING]);
-    const resource = { ...finding(), meta: { ...finding().meta, profile: [child.url] } } as Resource &
-      Record<string, unknown>;
-    assert.deepEqual(custom.validate(resource), []);
+    const resource: Json = { ...finding(), meta: { ...(finding().meta as Json), profile: [child.url] } };
+    assert.deepEqual(custom.validate(asResource(resource)), []);
     const untimed = { ...resource };
     delete untimed.effectiveDateTime;
     delete untimed.device;
     assert.deepEqual(
       custom
-        .validate(untimed)
+        .validate(asResource(untimed))
         .map((i) => [i.code, i.expression?.[0]])
         .sort(),
       [

@@ -8,8 +8,12 @@ import { checkProfileRules } from '../../../../server/src/validation/profile-che
 import { compileProfileRules } from '../../../../server/src/validation/profile-rules';
 import { generateSnapshot } from '../../../../server/src/validation/snapshot';
 import { loadSpecStructureDefinitions } from '../../../../server/src/validation/spec-structure-definitions';
+import { loadSpecTerminology } from '../../../../server/src/validation/spec-terminology';
+import { ValueSetExpander } from '../../../../server/src/validation/value-sets';
 
 const lookup = loadSpecStructureDefinitions();
+
+const expander = new ValueSetExpander(loadSpecTerminology());
 
 function compile(elements: ElementDefinition[]): ReturnType<typeof compileProfileRules> {
   const sd: StructureDefinition = {
@@ -25,7 +29,7 @@ function compile(elements: ElementDefinition[]): ReturnType<typeof compileProfil
     differential: { element: elements },
   };
   sd.snapshot = { element: generateSnapshot(sd, lookup) };
-  return compileProfileRules(sd);
+  return compileProfileRules(sd, (url) => expander.expand(url));
 }
 
 const rules = compile([
@@ -42,6 +46,11 @@ const rules = compile([
     patternCodeableConcept: { coding: [{ system: 'http://loinc.org', code: '2345-7' }] },
   },
   { id: 'Observation.note', path: 'Observation.note', mustSupport: true },
+  {
+    id: 'Observation.interpretation',
+    path: 'Observation.interpretation',
+    binding: { strength: 'required', valueSet: 'http://hl7.org/fhir/ValueSet/observation-interpretation' },
+  },
 ]);
 
 const valid = {
@@ -59,7 +68,7 @@ function problems(resource: object): [string | undefined, string | undefined][] 
 describe('compileProfileRules', () => {
   it('keeps only rules that add something to the base', () => {
     const keys = rules.elements.map((e) => e.key);
-    assert.deepEqual(keys, ['$this', 'status', 'category', 'code']);
+    assert.deepEqual(keys, ['$this', 'status', 'category', 'code', 'interpretation']);
     const status = rules.elements.find((e) => e.key === 'status');
     assert.equal(status?.min, undefined, 'status is already 1..1 in the base');
     assert.deepEqual(status?.fixed, { type: 'code', value: 'final' });
@@ -84,8 +93,25 @@ describe('checkProfileRules', () => {
     ]);
   });
 
+  it('enforces a required binding the profile adds to an extensible one', () => {
+    const interpretation = (code: string): object[] => [
+      { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation', code }] },
+    ];
+    assert.deepEqual(problems({ ...valid, interpretation: interpretation('H') }), []);
+    assert.deepEqual(problems({ ...valid, interpretation: interpretation('ZZZ') }), [
+      ['code-invalid', 'Observation.interpretation[0]'],
+    ]);
+  });
+
+  it('refuses a required binding it cannot expand', () => {
+    const element = { id: 'Observation.code', path: 'Observation.code' };
+    const binding = { strength: 'required' as const, valueSet: 'http://example.org/vs/unknown' };
+    assert.throws(() => compile([{ ...element, binding }]), /cannot enforce the required binding/);
+  });
+
   it('evaluates root invariants against the resource', () => {
-    const { valueQuantity: _value, ...noValue } = valid;
+    const noValue: Record<string, unknown> = { ...valid };
+    delete noValue.valueQuantity;
     assert.deepEqual(problems(noValue), [['invariant', 'Observation']]);
   });
 });

@@ -92,7 +92,8 @@ describe('checkStructure', () => {
   });
 
   it('reports missing required elements as required, not structure (422)', () => {
-    const { code: _code, ...withoutCode } = observation;
+    const withoutCode: Record<string, unknown> = { ...observation };
+    delete withoutCode.code;
     const issues = checkStructure(withoutCode as unknown as Resource);
     assert.deepEqual(
       issues.map((i) => [i.code, i.expression?.[0]]),

@@ -1,0 +1,15 @@
+/** What every repository shares: store, validator, base URL, logger, event bus. */
+import type { Logger } from '../observability/logger';
+import type { Store } from '../storage/store';
+import type { ResourceValidator } from '../validation/validator';
+import type { RepositoryEventBus } from './events';
+
+export interface RepositoryDeps {
+  readonly store: Store;
+  readonly validator: ResourceValidator;
+  /** The public base URL without trailing slash, e.g. `http://localhost:8080` (FHIR base is `<baseUrl>/fhir`). */
+  readonly baseUrl: () => string;
+  readonly logger: Logger;
+  /** Where committed-write events go (queues, outboxes, subscriptions). */
+  readonly events?: RepositoryEventBus;
+}
