@@ -27,7 +27,10 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/explicit-function-return-type': ['error', { allowExpressions: true }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       curly: 'error',
       eqeqeq: 'error',
       'no-restricted-properties': [
@@ -44,7 +47,9 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/server/src/storage/**'], message: 'adapters use the FhirRepository, not storage' }] },
+        {
+          patterns: [{ group: ['**/server/src/storage/**'], message: 'adapters use the FhirRepository, not storage' }],
+        },
       ],
     },
   },

@@ -61,7 +61,8 @@ const scenarios: Scenario[] = [
     request: () => {
       const r = random();
       if (r < 0.3) {
-        const resource = random() < 0.5 ? syntheticPatient(0, random) : syntheticObservation(pick(ids.patientIds), random);
+        const resource =
+          random() < 0.5 ? syntheticPatient(0, random) : syntheticObservation(pick(ids.patientIds), random);
         return { method: 'POST', path: `/fhir/${resource.resourceType}`, body: JSON.stringify(resource) };
       }
       if (r < 0.65) {
@@ -106,7 +107,11 @@ const scenarios: Scenario[] = [
           request: { method: 'POST', url: 'Observation' },
         })),
       ];
-      return { method: 'POST', path: '/fhir', body: JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry }) };
+      return {
+        method: 'POST',
+        path: '/fhir',
+        body: JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry }),
+      };
     },
   },
 ];

@@ -85,7 +85,13 @@ async function seed(): Promise<void> {
   const seconds = (Date.now() - started) / 1000;
   writeFileSync(join(dir, 'ids.json'), JSON.stringify({ patientIds, observationSample }));
   console.log(
-    JSON.stringify({ resources: written, patients, observations: patients * perPatient, seconds, perSecond: Math.round(written / seconds) }),
+    JSON.stringify({
+      resources: written,
+      patients,
+      observations: patients * perPatient,
+      seconds,
+      perSecond: Math.round(written / seconds),
+    }),
   );
 }
 

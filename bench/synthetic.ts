@@ -4,8 +4,28 @@
  */
 import type { Observation, Patient } from '@medplum/fhirtypes';
 
-const FAMILIES = ['Smith', 'Müller', 'Garcia', 'Nguyen', 'Okafor', 'Rossi', 'Kowalski', 'Tanaka', 'Dubois', 'Haddad',
-  'Johansson', 'Novak', 'Silva', 'Cohen', 'Ivanov', 'Khan', 'Murphy', 'Schmidt', 'Petit', 'Yilmaz'];
+const FAMILIES = [
+  'Smith',
+  'Müller',
+  'Garcia',
+  'Nguyen',
+  'Okafor',
+  'Rossi',
+  'Kowalski',
+  'Tanaka',
+  'Dubois',
+  'Haddad',
+  'Johansson',
+  'Novak',
+  'Silva',
+  'Cohen',
+  'Ivanov',
+  'Khan',
+  'Murphy',
+  'Schmidt',
+  'Petit',
+  'Yilmaz',
+];
 const GIVENS = ['Anna', 'Ben', 'Chloé', 'David', 'Emma', 'Farah', 'George', 'Hana', 'Ivan', 'Julia', 'Kofi', 'Lena'];
 
 /** LOINC codes with UCUM units and plausible value ranges. */

@@ -64,7 +64,16 @@ export async function startTessera(config: TesseraConfig, logger: Logger): Promi
     }
     return { ok: Object.values(checks).every((c) => c === 'ok'), checks };
   };
-  const app = createApp({ config, baseUrl: () => baseUrl, repositoryFor, validator, logger, metrics, ready, authenticate });
+  const app = createApp({
+    config,
+    baseUrl: () => baseUrl,
+    repositoryFor,
+    validator,
+    logger,
+    metrics,
+    ready,
+    authenticate,
+  });
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;
   const httpPort = await listen(server, config.httpPort, config.host);
@@ -137,7 +146,9 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((err: unknown) => {
-    process.stderr.write(`tessera: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `tessera: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     process.exit(1);
   });
 }

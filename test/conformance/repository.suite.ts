@@ -183,7 +183,10 @@ export function describeRepository(name: string, makeStore: StoreFactory): void 
         });
         assert.equal(again.created, false);
         assert.equal(again.resource.id, first.resource.id);
-        const updated = await repo.conditionalUpdate(patient('Cond', 'Changed', '1999-09-09', { identifier }), 'identifier=urn:mrn|COND-1');
+        const updated = await repo.conditionalUpdate(
+          patient('Cond', 'Changed', '1999-09-09', { identifier }),
+          'identifier=urn:mrn|COND-1',
+        );
         assert.equal(updated.resource.id, first.resource.id);
         assert.equal(updated.resource.meta?.versionId, '2');
         const createdByUpdate = await repo.conditionalUpdate(
@@ -215,7 +218,10 @@ export function describeRepository(name: string, makeStore: StoreFactory): void 
           assert.equal(seen.matches.length, 1, 'a transaction sees its own writes');
           await tx.create(observation(`Patient/${p.resource.id}`, 'ATOM-1', 1));
         });
-        const both = await repo.search({ resourceType: 'Observation', params: q('code=ATOM-1&_include=Observation:subject') });
+        const both = await repo.search({
+          resourceType: 'Observation',
+          params: q('code=ATOM-1&_include=Observation:subject'),
+        });
         assert.equal(both.matches.length, 1);
         assert.equal(both.included.length, 1);
       });
@@ -251,7 +257,10 @@ export function describeRepository(name: string, makeStore: StoreFactory): void 
         ).resource;
         bob = (
           await repo.create(
-            patient('Searchlight', 'Bob', '1992-11-30', { gender: 'male', identifier: [{ system: 'urn:mrn', value: 'S-BOB' }] }),
+            patient('Searchlight', 'Bob', '1992-11-30', {
+              gender: 'male',
+              identifier: [{ system: 'urn:mrn', value: 'S-BOB' }],
+            }),
           )
         ).resource;
         for (const [who, code, value, date] of [
@@ -266,26 +275,44 @@ export function describeRepository(name: string, makeStore: StoreFactory): void 
 
       it('string: default starts-with, case- and accent-insensitive; :exact; :contains', async () => {
         assert.equal((await repo.search({ resourceType: 'Patient', params: q('family=searchl') })).matches.length, 2);
-        assert.deepEqual(ids(await repo.search({ resourceType: 'Patient', params: q('address-city=zurich') })), [alice.id]);
-        assert.equal((await repo.search({ resourceType: 'Patient', params: q('family:exact=searchlight') })).matches.length, 0);
-        assert.equal((await repo.search({ resourceType: 'Patient', params: q('family:exact=Searchlight') })).matches.length, 2);
-        assert.equal((await repo.search({ resourceType: 'Patient', params: q('family:contains=chlig') })).matches.length, 2);
+        assert.deepEqual(ids(await repo.search({ resourceType: 'Patient', params: q('address-city=zurich') })), [
+          alice.id,
+        ]);
+        assert.equal(
+          (await repo.search({ resourceType: 'Patient', params: q('family:exact=searchlight') })).matches.length,
+          0,
+        );
+        assert.equal(
+          (await repo.search({ resourceType: 'Patient', params: q('family:exact=Searchlight') })).matches.length,
+          2,
+        );
+        assert.equal(
+          (await repo.search({ resourceType: 'Patient', params: q('family:contains=chlig') })).matches.length,
+          2,
+        );
       });
 
       it('token: system|code, |code-less forms, :not, OR with commas, AND with repeats', async () => {
-        assert.deepEqual(ids(await repo.search({ resourceType: 'Patient', params: q('identifier=urn:mrn|S-ALICE') })), [alice.id]);
+        assert.deepEqual(ids(await repo.search({ resourceType: 'Patient', params: q('identifier=urn:mrn|S-ALICE') })), [
+          alice.id,
+        ]);
         assert.deepEqual(ids(await repo.search({ resourceType: 'Patient', params: q('identifier=S-BOB') })), [bob.id]);
-        assert.equal((await repo.search({ resourceType: 'Patient', params: q('identifier=urn:other|S-BOB') })).matches.length, 0);
+        assert.equal(
+          (await repo.search({ resourceType: 'Patient', params: q('identifier=urn:other|S-BOB') })).matches.length,
+          0,
+        );
         assert.deepEqual(
           ids(await repo.search({ resourceType: 'Patient', params: q('family=Searchlight&gender:not=male') })),
           [alice.id],
         );
         assert.equal(
-          (await repo.search({ resourceType: 'Patient', params: q('identifier=urn:mrn|S-ALICE,urn:mrn|S-BOB') })).matches.length,
+          (await repo.search({ resourceType: 'Patient', params: q('identifier=urn:mrn|S-ALICE,urn:mrn|S-BOB') }))
+            .matches.length,
           2,
         );
         assert.equal(
-          (await repo.search({ resourceType: 'Patient', params: q('family=Searchlight&gender=male&gender=female') })).matches.length,
+          (await repo.search({ resourceType: 'Patient', params: q('family=Searchlight&gender=male&gender=female') }))
+            .matches.length,
           0,
         );
       });
@@ -296,7 +323,10 @@ export function describeRepository(name: string, makeStore: StoreFactory): void 
           params: q(`subject=Patient/${alice.id}&code=http://loinc.org|SRCH-1`),
         });
         assert.equal(bySubject.matches.length, 2);
-        const chained = await repo.search({ resourceType: 'Observation', params: q('subject:Patient.identifier=urn:mrn|S-BOB') });
+        const chained = await repo.search({
+          resourceType: 'Observation',
+          params: q('subject:Patient.identifier=urn:mrn|S-BOB'),
+        });
         assert.equal(chained.matches.length, 1);
         const twoLevels = await repo.search({
           resourceType: 'Observation',
@@ -308,10 +338,23 @@ export function describeRepository(name: string, makeStore: StoreFactory): void 
       });
 
       it('date and quantity prefixes with range semantics; composite', async () => {
-        assert.equal((await repo.search({ resourceType: 'Patient', params: q('family=Searchlight&birthdate=ge1990') })).matches.length, 1);
-        assert.equal((await repo.search({ resourceType: 'Patient', params: q('family=Searchlight&birthdate=1980-06') })).matches.length, 1);
-        assert.equal((await repo.search({ resourceType: 'Patient', params: q('family=Searchlight&birthdate=lt1980-06-15') })).matches.length, 0);
-        const obs = (p: string): Promise<SearchResult> => repo.search({ resourceType: 'Observation', params: q(`code=SRCH-1,SRCH-2&${p}`) });
+        assert.equal(
+          (await repo.search({ resourceType: 'Patient', params: q('family=Searchlight&birthdate=ge1990') })).matches
+            .length,
+          1,
+        );
+        assert.equal(
+          (await repo.search({ resourceType: 'Patient', params: q('family=Searchlight&birthdate=1980-06') })).matches
+            .length,
+          1,
+        );
+        assert.equal(
+          (await repo.search({ resourceType: 'Patient', params: q('family=Searchlight&birthdate=lt1980-06-15') }))
+            .matches.length,
+          0,
+        );
+        const obs = (p: string): Promise<SearchResult> =>
+          repo.search({ resourceType: 'Observation', params: q(`code=SRCH-1,SRCH-2&${p}`) });
         assert.equal((await obs('date=ge2024-02-01&date=lt2024-04-01')).matches.length, 2);
         assert.equal((await obs('value-quantity=gt7')).matches.length, 2);
         assert.equal((await obs('value-quantity=5.4')).matches.length, 1);
@@ -321,12 +364,16 @@ export function describeRepository(name: string, makeStore: StoreFactory): void 
       });
 
       it(':missing, _id, _lastUpdated', async () => {
-        const missing = await repo.search({ resourceType: 'Patient', params: q('family=Searchlight&organization:missing=true') });
+        const missing = await repo.search({
+          resourceType: 'Patient',
+          params: q('family=Searchlight&organization:missing=true'),
+        });
         assert.deepEqual(ids(missing), [bob.id]);
         assert.deepEqual(ids(await repo.search({ resourceType: 'Patient', params: q(`_id=${bob.id}`) })), [bob.id]);
         const since = new Date(Date.parse(alice.meta?.lastUpdated as string) - 1000).toISOString();
         assert.equal(
-          (await repo.search({ resourceType: 'Patient', params: q(`family=Searchlight&_lastUpdated=gt${since}`) })).matches.length,
+          (await repo.search({ resourceType: 'Patient', params: q(`family=Searchlight&_lastUpdated=gt${since}`) }))
+            .matches.length,
           2,
         );
       });
@@ -334,13 +381,22 @@ export function describeRepository(name: string, makeStore: StoreFactory): void 
       it('_sort on several keys, _total, _include and _revinclude', async () => {
         const sorted = await repo.search({ resourceType: 'Patient', params: q('family=Searchlight&_sort=-birthdate') });
         assert.deepEqual(ids(sorted), [bob.id, alice.id]);
-        const sorted2 = await repo.search({ resourceType: 'Observation', params: q('code=SRCH-1&_sort=subject,-date&_total=accurate') });
+        const sorted2 = await repo.search({
+          resourceType: 'Observation',
+          params: q('code=SRCH-1&_sort=subject,-date&_total=accurate'),
+        });
         assert.equal(sorted2.total, 3);
         const values = sorted2.matches.map((o) => (o as Observation).valueQuantity?.value);
         const expected = [...values].sort();
         assert.equal(values.length, expected.length);
-        const withInclude = await repo.search({ resourceType: 'Observation', params: q('code=SRCH-2&_include=Observation:subject') });
-        assert.deepEqual(withInclude.included.map((r) => r.id), [alice.id]);
+        const withInclude = await repo.search({
+          resourceType: 'Observation',
+          params: q('code=SRCH-2&_include=Observation:subject'),
+        });
+        assert.deepEqual(
+          withInclude.included.map((r) => r.id),
+          [alice.id],
+        );
         const rev = await repo.search({
           resourceType: 'Patient',
           params: q(`_id=${alice.id}&_revinclude=Observation:subject&_include=Patient:organization`),
@@ -362,13 +418,19 @@ export function describeRepository(name: string, makeStore: StoreFactory): void 
             await repo.create(patient('Pager', 'Late', '2010-01-01'));
             inserted = true;
           }
-          page = await repo.search({ resourceType: 'Patient', params: q(`family=Pager&_count=3&_cursor=${page.next}`) });
+          page = await repo.search({
+            resourceType: 'Patient',
+            params: q(`family=Pager&_count=3&_cursor=${page.next}`),
+          });
           seen.push(...ids(page));
         }
         assert.equal(new Set(seen).size, seen.length, 'no duplicates');
         assert.equal(seen.length, 8, 'the 7 originals plus the one created later (it sorts last by id)');
         assert.ok(page.previous);
-        const back = await repo.search({ resourceType: 'Patient', params: q(`family=Pager&_count=3&_cursor=${page.previous}`) });
+        const back = await repo.search({
+          resourceType: 'Patient',
+          params: q(`family=Pager&_count=3&_cursor=${page.previous}`),
+        });
         assert.deepEqual(ids(back), seen.slice(seen.length - 2 - 3, seen.length - 2));
       });
 
@@ -397,9 +459,15 @@ export function describeRepository(name: string, makeStore: StoreFactory): void 
         const otherObs = (await repo.create(observation(`Patient/${other.id}`, 'SCOPE-1', 2))).resource;
         const access: AccessContext = { subject: 'Patient/x', scopes: ['patient/*.rs'], patient: mine.id };
         const scoped = repoFor(access);
-        const found = await scoped.search({ resourceType: 'Observation', params: q('code=SCOPE-1&_include=Observation:subject') });
+        const found = await scoped.search({
+          resourceType: 'Observation',
+          params: q('code=SCOPE-1&_include=Observation:subject'),
+        });
         assert.deepEqual(ids(found), [myObs.id]);
-        assert.deepEqual(found.included.map((r) => r.id), [mine.id]);
+        assert.deepEqual(
+          found.included.map((r) => r.id),
+          [mine.id],
+        );
         await rejectsWith(scoped.read('Observation', otherObs.id as string), 404);
         await rejectsWith(scoped.create(observation(`Patient/${mine.id}`, 'SCOPE-2', 1)), 403, 'forbidden');
         const readOnlyObs = repoFor({ subject: 'client', scopes: ['system/Observation.rs'] });

@@ -130,6 +130,11 @@ export interface Store extends StoreReader {
   /** Iterates current, non-deleted resources of a type in id order (for `npm run reindex`). */
   scan(resourceType: string, afterId: string | undefined, limit: number): Promise<StoredResource[]>;
   /** Replaces the index entries and compartments of the current version (for reindex). */
-  reindex(resourceType: string, id: string, index: readonly IndexEntry[], compartments: readonly string[]): Promise<void>;
+  reindex(
+    resourceType: string,
+    id: string,
+    index: readonly IndexEntry[],
+    compartments: readonly string[],
+  ): Promise<void>;
   close(): Promise<void>;
 }

@@ -72,12 +72,9 @@ export class SqliteStore extends SqliteReader implements Store {
    * transaction callback rejects (it would wait for itself).
    */
   transaction<T>(fn: (session: StoreSession) => Promise<T>): Promise<T> {
-    if (this.inTransaction.getStore() === true) {
-      return Promise.reject(new Error('SqliteStore.transaction called inside a transaction; use the session'));
-    }
     let state: OpenState;
     try {
-      state = this.open();
+      state = this.openForWrite();
     } catch (err) {
       return Promise.reject(err);
     }
@@ -103,7 +100,7 @@ export class SqliteStore extends SqliteReader implements Store {
     index: readonly IndexEntry[],
     compartments: readonly string[],
   ): Promise<void> {
-    const state = this.open();
+    const state = this.openForWrite();
     await state.queue.run(async () => {
       reindexResource(state.writeReader.cache, state.types, resourceType, id, index, compartments);
     });
@@ -128,6 +125,14 @@ export class SqliteStore extends SqliteReader implements Store {
 
   protected override connection(): ConnectionReader {
     return this.open().reader;
+  }
+
+  /** The open state for queuing a write; refuses calls from inside a transaction callback (they would deadlock). */
+  private openForWrite(): OpenState {
+    if (this.inTransaction.getStore() === true) {
+      throw new Error('SqliteStore write called inside a transaction; use the session');
+    }
+    return this.open();
   }
 
   private open(): OpenState {

@@ -8,8 +8,12 @@
  *   with its error; the others in the group are unaffected.
  * - Successful transactions resolve only after the outer COMMIT succeeded, so an acknowledged
  *   write is durable (with synchronous=FULL). If the COMMIT fails they all reject.
+ * - Each transaction body runs in the async context of its caller (AsyncResource.bind), not in
+ *   the context of whichever caller happened to start the batch, so AsyncLocalStorage state such
+ *   as the request context never leaks between transactions of one group.
  * See https://www.sqlite.org/lang_savepoint.html and https://www.sqlite.org/lang_transaction.html.
  */
+import { AsyncResource } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
 
 /** Callbacks that keep in-memory state in step with the batch (e.g. lazily created tables). */
@@ -55,7 +59,7 @@ export class WriteQueue {
    */
   run<T>(work: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.queue.push({ work: AsyncResource.bind(work), resolve: resolve as (value: unknown) => void, reject });
       if (!this.running) {
         this.running = true;
         void this.drain();

@@ -31,12 +31,24 @@ describe('applyJsonPatch', () => {
   });
 
   it('rejects a malformed patch document with 400', () => {
-    assert.equal(statusOf(() => applyJsonPatch(patient, { op: 'add' } as unknown as Operation[])), 400);
-    assert.equal(statusOf(() => applyJsonPatch(patient, [{ op: 'jump', path: '/x' } as unknown as Operation])), 400);
+    assert.equal(
+      statusOf(() => applyJsonPatch(patient, { op: 'add' } as unknown as Operation[])),
+      400,
+    );
+    assert.equal(
+      statusOf(() => applyJsonPatch(patient, [{ op: 'jump', path: '/x' } as unknown as Operation])),
+      400,
+    );
   });
 
   it('rejects a patch that cannot be applied with 422', () => {
-    assert.equal(statusOf(() => applyJsonPatch(patient, [{ op: 'test', path: '/name/0/family', value: 'X' }])), 422);
-    assert.equal(statusOf(() => applyJsonPatch(patient, [{ op: 'remove', path: '/telecom/3' }])), 422);
+    assert.equal(
+      statusOf(() => applyJsonPatch(patient, [{ op: 'test', path: '/name/0/family', value: 'X' }])),
+      422,
+    );
+    assert.equal(
+      statusOf(() => applyJsonPatch(patient, [{ op: 'remove', path: '/telecom/3' }])),
+      422,
+    );
   });
 });

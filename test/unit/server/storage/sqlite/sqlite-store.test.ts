@@ -394,6 +394,10 @@ describe('SqliteStore', () => {
         }),
         /inside a transaction/,
       );
+      await assert.rejects(
+        store.transaction(async () => store.reindex('Patient', 'x', [], [])),
+        /inside a transaction/,
+      );
       await assert.rejects(leaked!.write(version('Patient', 'late', 1)), /after its transaction ended/);
       assert.equal(await store.readCurrent('Patient', 'late'), undefined);
     });

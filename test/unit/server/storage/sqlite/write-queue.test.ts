@@ -8,6 +8,7 @@
  *   only after the outer COMMIT; a failed COMMIT rejects the whole group
  */
 import assert from 'node:assert/strict';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,6 +108,23 @@ describe('WriteQueue', () => {
     // The queue keeps working afterwards.
     assert.equal(await queue.run(insert('z')), 'z');
     assert.deepEqual(keys(), ['z']);
+  });
+
+  it('runs each transaction in its caller’s async context, not the batch starter’s', async () => {
+    const als = new AsyncLocalStorage<string>();
+    const queue = new WriteQueue(db, hooks);
+    const seen = await Promise.all(
+      ['first', 'second', 'third'].map((name) =>
+        als.run(name, () =>
+          queue.run(async () => {
+            await Promise.resolve();
+            return als.getStore();
+          }),
+        ),
+      ),
+    );
+    assert.deepEqual(seen, ['first', 'second', 'third']);
+    assert.equal(events.filter((e) => e === 'commit').length, 1);
   });
 
   it('whenIdle waits for queued work', async () => {
