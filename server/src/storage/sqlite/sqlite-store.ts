@@ -14,6 +14,7 @@ import { listTypes, migrate } from './schema';
 import { SqliteSession } from './session';
 import { StatementCache } from './statement-cache';
 import { TypeRegistry } from './type-registry';
+import { WalSync } from './wal-sync';
 import { WriteQueue } from './write-queue';
 import { reindexResource } from './write-resource';
 
@@ -33,6 +34,8 @@ interface OpenState {
   readonly reader: ConnectionReader;
   readonly writeReader: ConnectionReader;
   readonly queue: WriteQueue;
+  /** Flushes the WAL before commits are acknowledged (synchronous `full` on a file). */
+  readonly walSync?: WalSync;
 }
 
 /** Run `PRAGMA optimize` (refresh planner statistics when useful) every this many commits. */
@@ -117,6 +120,7 @@ export class SqliteStore extends SqliteReader implements Store {
       return;
     }
     await state.queue.whenIdle();
+    await state.walSync?.close();
     state.reader.cache.clear();
     state.writeReader.cache.clear();
     closeConnections(state.connections);
@@ -153,6 +157,10 @@ export class SqliteStore extends SqliteReader implements Store {
     const types = new TypeRegistry();
     types.load(listTypes(connections.write));
     let commits = 0;
+    const walSync =
+      (this.options.synchronous ?? 'full') === 'full' && !connections.write.memory
+        ? new WalSync(this.options.path)
+        : undefined;
     const queue = new WriteQueue(
       connections.write,
       {
@@ -167,6 +175,7 @@ export class SqliteStore extends SqliteReader implements Store {
         },
       },
       this.options.maxGroupSize,
+      walSync ? () => walSync.flush() : undefined,
     );
     this.state = {
       connections,
@@ -174,6 +183,7 @@ export class SqliteStore extends SqliteReader implements Store {
       reader: new ConnectionReader(new StatementCache(connections.read), types.committedView),
       writeReader: new ConnectionReader(new StatementCache(connections.write), types.writeView),
       queue,
+      walSync,
     };
     return this.state;
   }

@@ -6,8 +6,9 @@
  *
  * - A transaction whose work throws is rolled back to its savepoint alone and rejects at once
  *   with its error; the others in the group are unaffected.
- * - Successful transactions resolve only after the outer COMMIT succeeded, so an acknowledged
- *   write is durable (with synchronous=FULL). If the COMMIT fails they all reject.
+ * - Successful transactions resolve only after the outer COMMIT succeeded and, when an
+ *   `afterCommit` flush is given (wal-sync.ts), after that flush: an acknowledged write is durable.
+ *   The next group runs while the flush is in flight. If the COMMIT or flush fails they all reject.
  * - Each transaction body runs in the async context of its caller (AsyncResource.bind), not in
  *   the context of whichever caller happened to start the batch, so AsyncLocalStorage state such
  *   as the request context never leaks between transactions of one group.
@@ -41,16 +42,20 @@ export class WriteQueue {
   private readonly queue: Job[] = [];
   private running = false;
   private idleWaiters: (() => void)[] = [];
+  /** Flushes not yet settled (close() waits for them). */
+  private readonly flushes = new Set<Promise<void>>();
 
   /**
    * @param db - the write connection.
    * @param hooks - batch lifecycle callbacks.
    * @param maxGroup - the most transactions committed together.
+   * @param afterCommit - makes a committed group durable (e.g. flushes the WAL) before it is acknowledged.
    */
   constructor(
     private readonly db: Database.Database,
     private readonly hooks: BatchHooks,
     private readonly maxGroup = 64,
+    private readonly afterCommit?: () => Promise<void>,
   ) {}
 
   /**
@@ -67,12 +72,12 @@ export class WriteQueue {
     });
   }
 
-  /** Resolves once no transaction is queued or running. */
-  whenIdle(): Promise<void> {
-    if (!this.running) {
-      return Promise.resolve();
+  /** Resolves once no transaction is queued or running and every commit flush has settled. */
+  async whenIdle(): Promise<void> {
+    if (this.running) {
+      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    await Promise.allSettled([...this.flushes]);
   }
 
   private async drain(): Promise<void> {
@@ -116,7 +121,16 @@ export class WriteQueue {
       return;
     }
     this.hooks.commitBatch();
-    succeeded.forEach(({ job, value }) => job.resolve(value));
+    if (this.afterCommit === undefined) {
+      succeeded.forEach(({ job, value }) => job.resolve(value));
+      return;
+    }
+    const flush = this.afterCommit().then(
+      () => succeeded.forEach(({ job, value }) => job.resolve(value)),
+      (err: unknown) => succeeded.forEach(({ job }) => job.reject(err)),
+    );
+    this.flushes.add(flush);
+    void flush.finally(() => this.flushes.delete(flush));
   }
 
   private async runInSavepoint(

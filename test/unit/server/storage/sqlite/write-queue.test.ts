@@ -135,4 +135,29 @@ describe('WriteQueue', () => {
     assert.deepEqual(keys(), ['a', 'b']);
     await queue.whenIdle();
   });
+  it('acknowledges a group only after its afterCommit flush, and rejects it when the flush fails', async () => {
+    let release: () => void = () => undefined;
+    const flushed = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let flushes = 0;
+    const queue = new WriteQueue(db, hooks, 64, async () => {
+      flushes++;
+      events.push('flush-start');
+      await flushed;
+      events.push('flush-done');
+    });
+    const pending = queue.run(insert('x')).then((v) => events.push(`resolved ${v}`));
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(keys(), ['x'], 'committed');
+    assert.ok(!events.includes('resolved x'), 'not acknowledged before the flush');
+    release();
+    await pending;
+    assert.deepEqual(events.slice(-2), ['flush-done', 'resolved x']);
+    assert.equal(flushes, 1);
+
+    const failing = new WriteQueue(db, hooks, 64, () => Promise.reject(new Error('disk gone')));
+    await assert.rejects(failing.run(insert('y')), /disk gone/);
+    await failing.whenIdle();
+  });
 });
