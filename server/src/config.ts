@@ -2,6 +2,7 @@
  * The runtime configuration contract (DESIGN.md, "Runtime contract"): every setting is an
  * environment variable with a documented default. Parsed once, in one place.
  */
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 export interface TesseraConfig {
@@ -33,6 +34,8 @@ export interface TesseraConfig {
   readonly maxBodyBytes: number;
   /** TESSERA_SQLITE_SYNCHRONOUS (full): `full` fsyncs every commit group; `normal` trades power-loss durability for speed. */
   readonly sqliteSynchronous: 'full' | 'normal';
+  /** TESSERA_ANALYZER_THREADS (CPU cores - 1, at most 4): worker threads that validate and index writes; 0 = on the main thread. */
+  readonly analyzerThreads: number;
 }
 
 /** Thrown for a setting that cannot be parsed; main.ts prints it and exits non-zero. */
@@ -64,6 +67,18 @@ function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: 
     throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
   }
   return raw as T;
+}
+
+function nonNegativeInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') {
+    return fallback;
+  }
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new ConfigError(`${name} must be a non-negative integer, got "${raw}"`);
+  }
+  return value;
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -107,5 +122,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TesseraConfig 
     logLevel: env.TESSERA_LOG_LEVEL || 'info',
     maxBodyBytes: positiveInt(env, 'TESSERA_MAX_BODY_BYTES', 16 * 1024 * 1024),
     sqliteSynchronous: oneOf(env, 'TESSERA_SQLITE_SYNCHRONOUS', ['full', 'normal'] as const, 'full'),
+    analyzerThreads: nonNegativeInt(
+      env,
+      'TESSERA_ANALYZER_THREADS',
+      Math.min(4, Math.max(0, availableParallelism() - 1)),
+    ),
   };
 }

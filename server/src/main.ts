@@ -12,6 +12,7 @@ import { fhirDefinitionsLoaded, loadFhirDefinitions } from './definitions/fhir-d
 import { createApp } from './http/app';
 import { createLogger, type Logger } from './observability/logger';
 import { createMetrics, instrumentStore } from './observability/metrics';
+import { AnalyzerPool } from './repository/analyzer-pool';
 import { createRepositoryFactory } from './repository/create-repository';
 import { RepositoryEventBus } from './repository/events';
 import { seedProfiles } from './repository/seed-profiles';
@@ -41,7 +42,16 @@ export async function startTessera(config: TesseraConfig, logger: Logger): Promi
   const validator = createValidator();
   let baseUrl = config.baseUrl ?? `http://localhost:${config.httpPort}`;
   const events = new RepositoryEventBus();
-  const repositoryFor = createRepositoryFactory({ store, validator, baseUrl: () => baseUrl, logger, events });
+  const analyzer = config.analyzerThreads > 0 ? new AnalyzerPool(config.analyzerThreads) : undefined;
+  const repositoryFor = createRepositoryFactory({
+    store,
+    validator,
+    baseUrl: () => baseUrl,
+    logger,
+    events,
+    analyzer,
+    prefetched: new WeakMap(),
+  });
   await seedProfiles(repositoryFor(systemAccess), validator.profiles);
 
   let authenticate = createStaticTokenAuthenticator('');
@@ -91,6 +101,7 @@ export async function startTessera(config: TesseraConfig, logger: Logger): Promi
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await analyzer?.close();
       await store.close();
     },
   };

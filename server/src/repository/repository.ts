@@ -116,6 +116,13 @@ export interface FhirRepository {
   history(request: HistoryRequest): Promise<Bundle>;
 
   /**
+   * A hint: starts validating and indexing `resource` now (on the analyzer threads) so that a later
+   * create or update of this same object, e.g. inside a transaction holding the write lock, does
+   * not wait for it. Has no effect on what is stored.
+   */
+  preanalyze(resource: Resource): void;
+
+  /**
    * Runs `fn` atomically with a repository bound to the transaction: everything written through
    * the inner repository commits together or not at all. Use only the repository passed to `fn`.
    */

@@ -27,10 +27,11 @@ import type {
   WriteResult,
 } from './repository';
 import { executeSearch, restrictPlan } from './search-executor';
-import { assertValid } from './validation-gate';
+import { assertNoErrors } from './validation-gate';
 import { isVisible } from './visibility';
 import { prepareTombstone, prepareVersion } from './write-preparation';
 import type { RepositoryEvents } from './events';
+import { analyzeResource, type WriteAnalysis } from './analysis';
 
 type CommittedEvent = RepositoryEvents['resource.committed'][0];
 
@@ -54,7 +55,8 @@ export class StoreRepository implements FhirRepository {
       throw fhirError('TESSERA_E_FHIR_INVALID_ID', `Invalid id "${id}"`, `${type}.id`);
     }
     const candidate = { ...resource, id } as T;
-    assertValid(this.deps.validator, candidate);
+    const analysis = await this.analyze(resource);
+    assertNoErrors(analysis.issues);
     this.assertInCompartment(candidate);
     return this.write(async (session) => {
       if (options.ifNoneExist !== undefined) {
@@ -64,7 +66,8 @@ export class StoreRepository implements FhirRepository {
         }
       }
       const current = options.assignedId ? await session.readCurrent(type, id) : undefined;
-      const prepared = prepareVersion(candidate, (current?.versionId ?? 0) + 1, options.method ?? 'POST', new Date());
+      const version = (current?.versionId ?? 0) + 1;
+      const prepared = prepareVersion(candidate, version, options.method ?? 'POST', new Date(), analysis.index);
       await session.write(prepared.write);
       this.committed('create', prepared.resource);
       return { resource: prepared.resource, created: true };
@@ -119,7 +122,8 @@ export class StoreRepository implements FhirRepository {
     if (!isValidId(id)) {
       throw fhirError('TESSERA_E_FHIR_INVALID_ID', `Invalid id "${id}"`, `${type}.id`);
     }
-    assertValid(this.deps.validator, resource);
+    const analysis = await this.analyze(resource);
+    assertNoErrors(analysis.issues);
     this.assertInCompartment(resource);
     return this.write(async (session) => {
       const current = await session.readCurrent(type, id);
@@ -129,7 +133,7 @@ export class StoreRepository implements FhirRepository {
       if (exists && patientCompartment(this.access)) {
         this.assertInCompartment(JSON.parse(current.json) as Resource);
       }
-      const prepared = prepareVersion(resource, (current?.versionId ?? 0) + 1, 'PUT', new Date());
+      const prepared = prepareVersion(resource, (current?.versionId ?? 0) + 1, 'PUT', new Date(), analysis.index);
       await session.write(prepared.write);
       this.committed(exists ? 'update' : 'create', prepared.resource);
       return { resource: prepared.resource, created: !exists };
@@ -178,9 +182,11 @@ export class StoreRepository implements FhirRepository {
       if (after.resourceType !== type || after.id !== id) {
         throw fhirError('TESSERA_E_FHIR_PATCH_FAILED', 'A patch may not change resourceType or id');
       }
-      assertValid(this.deps.validator, after);
+      // The patched content exists only inside the write lock: analyze it here, on this thread.
+      const analysis = analyzeResource(this.deps.validator, after);
+      assertNoErrors(analysis.issues);
       this.assertInCompartment(after);
-      const prepared = prepareVersion(after, current.versionId + 1, 'PATCH', new Date());
+      const prepared = prepareVersion(after, current.versionId + 1, 'PATCH', new Date(), analysis.index);
       await session.write(prepared.write);
       this.committed('patch', prepared.resource);
       return prepared.resource;
@@ -230,6 +236,26 @@ export class StoreRepository implements FhirRepository {
     const page = await this.reader.history(query);
     const visible = page.versions.filter((v) => v.deleted || isVisible(this.access, JSON.parse(v.json) as Resource));
     return historyBundle(`${this.deps.baseUrl()}/fhir`, request, query, { ...page, versions: visible });
+  }
+
+  preanalyze(resource: Resource): void {
+    if (this.deps.analyzer && this.deps.prefetched && !this.deps.prefetched.has(resource)) {
+      const pending = this.deps.analyzer.analyze(resource);
+      pending.catch(() => undefined); // surfaced when the write awaits it
+      this.deps.prefetched.set(resource, pending);
+    }
+  }
+
+  /** Validation + index extraction: prefetched, on the analyzer pool, or on this thread. */
+  private analyze(resource: Resource): Promise<WriteAnalysis> {
+    const prefetched = this.deps.prefetched?.get(resource);
+    if (prefetched) {
+      this.deps.prefetched?.delete(resource);
+      return prefetched;
+    }
+    return this.deps.analyzer
+      ? this.deps.analyzer.analyze(resource)
+      : Promise.resolve(analyzeResource(this.deps.validator, resource));
   }
 
   async withTransaction<T>(fn: (repo: FhirRepository) => Promise<T>): Promise<T> {

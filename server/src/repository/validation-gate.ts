@@ -16,11 +16,18 @@ function isError(issue: OperationOutcomeIssue): boolean {
  * @param resource - the resource about to be written.
  */
 export function assertValid(validator: ResourceValidator, resource: Resource): void {
-  const issues = validator.validate(resource);
+  assertNoErrors(validator.validate(resource));
+}
+
+/**
+ * Throws a FhirError carrying every issue when any of them is an error.
+ * @param issues - the validation issues of a resource about to be written.
+ */
+export function assertNoErrors(issues: readonly OperationOutcomeIssue[]): void {
   const errors = issues.filter(isError);
   if (errors.length === 0) {
     return;
   }
   const structural = errors.some((i) => i.code === 'structure');
-  throw fhirErrorWithIssues(structural ? 'TESSERA_E_VALIDATION_STRUCTURE' : 'TESSERA_E_VALIDATION_FAILED', issues);
+  throw fhirErrorWithIssues(structural ? 'TESSERA_E_VALIDATION_STRUCTURE' : 'TESSERA_E_VALIDATION_FAILED', [...issues]);
 }

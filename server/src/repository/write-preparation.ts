@@ -5,7 +5,7 @@
  */
 import type { Resource } from '@medplum/fhirtypes';
 import { compartmentsFromEntries } from '../search/compartments';
-import { extractIndexEntries } from '../search/index-extraction';
+import type { IndexEntry } from '../search/index-entries';
 import type { ResourceWrite } from '../storage/store';
 
 /** A prepared version: the resource as stored plus the store write. */
@@ -20,12 +20,14 @@ export interface PreparedWrite<T extends Resource> {
  * @param versionId - the new version number (1 for a create).
  * @param method - the HTTP method recorded in history.
  * @param now - the commit instant.
+ * @param index - the resource's search index entries (from its WriteAnalysis).
  */
 export function prepareVersion<T extends Resource>(
   resource: T,
   versionId: number,
   method: ResourceWrite['method'],
   now: Date,
+  index: readonly IndexEntry[],
 ): PreparedWrite<T> {
   const lastUpdated = now.toISOString();
   const stored = {
@@ -33,7 +35,6 @@ export function prepareVersion<T extends Resource>(
     meta: { ...resource.meta, versionId: String(versionId), lastUpdated },
   } as T;
   const json = JSON.stringify(stored);
-  const index = extractIndexEntries(stored);
   return {
     resource: stored,
     write: {

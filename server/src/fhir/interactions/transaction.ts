@@ -8,7 +8,7 @@
  * (`Patient?identifier=..`) are resolved by search just before their entry is processed.
  */
 import { randomUUID } from 'node:crypto';
-import type { Bundle, BundleEntry } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import { isKnownResourceType } from '../../definitions/fhir-definitions';
 import { FhirError, fhirError, normalizeError } from '../../errors/outcome';
 import type { FhirRepository } from '../../repository/repository';
@@ -131,13 +131,74 @@ async function runEntry(
   assignedId: string | undefined,
   ctx: FhirContext,
   dispatch: FhirDispatch,
+  prepared?: Resource,
 ): Promise<FhirResult> {
   if (assignedId === undefined) {
     return dispatch(req, ctx);
   }
-  const resource = withoutId(requireResource(req.body, req.path));
+  const resource = prepared ?? withoutId(requireResource(req.body, req.path));
   const ifNoneExist = req.headers.ifNoneExist?.replace(/^\?/, '') || undefined;
   return writtenResult(ctx, await ctx.repo.create(resource, { assignedId, ifNoneExist, method: 'POST' }));
+}
+
+/** A transaction resolved before taking the write lock. */
+interface Resolved {
+  readonly assigned: Map<number, string>;
+  readonly requests: readonly FhirRequest[];
+  /** The resources of POST entries, handed to the repository ahead of time (preanalyze). */
+  readonly resources: Map<number, Resource>;
+}
+
+/**
+ * Resolves a transaction that needs no store lookups (no `ifNoneExist`, no conditional references)
+ * before it takes the write lock: ids are assigned, urn references rewritten, and validation and
+ * indexing of the POSTed resources start on the analyzer threads while other writes hold the lock.
+ * Returns undefined when lookups are needed or anything is malformed (the locked path then
+ * reports it with the entry's position).
+ * @param entries - the Bundle entries.
+ * @param requests - the entries as requests.
+ * @param repo - the repository (for preanalyze).
+ */
+function resolveWithoutLookups(
+  entries: readonly BundleEntry[],
+  requests: readonly FhirRequest[],
+  repo: FhirRepository,
+): Resolved | undefined {
+  try {
+    if (requests.some((r) => r.headers.ifNoneExist || collectConditionalReferences(r.body, new Set()).size > 0)) {
+      return undefined;
+    }
+    const map = new Map<string, string>();
+    const assigned = new Map<number, string>();
+    requests.forEach((req, i) => {
+      const fullUrl = entries[i]?.fullUrl;
+      if (req.method === 'POST' && isKnownResourceType(req.path) && isBundleUrn(fullUrl)) {
+        if (map.has(fullUrl)) {
+          throw new Error('duplicate fullUrl');
+        }
+        const id = newId();
+        assigned.set(i, id);
+        map.set(fullUrl, `${req.path}/${id}`);
+      } else if (req.method === 'PUT' && isBundleUrn(fullUrl) && /^[A-Za-z]+\/[^/]+$/.test(req.path)) {
+        map.set(fullUrl, req.path);
+      }
+    });
+    const rewritten = requests.map((req) => ({
+      ...req,
+      body: rewriteReferences(req.body, map),
+      params: rewriteReferences(req.params, map),
+    }));
+    const resources = new Map<number, Resource>();
+    for (const i of assigned.keys()) {
+      const req = rewritten[i] as FhirRequest;
+      const resource = withoutId(requireResource(req.body, req.path));
+      repo.preanalyze(resource);
+      resources.set(i, resource);
+    }
+    return { assigned, requests: rewritten, resources };
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -156,20 +217,26 @@ export async function processTransaction(
   const requests = entries.map((entry, i) => entryToRequest(entry, i, base));
   checkDuplicates(requests);
   const order = processingOrder(requests.map((r) => r.method));
+  const resolved = resolveWithoutLookups(entries, requests, ctx.repo);
   const responses = await ctx.repo.withTransaction(async (tx) => {
     const txCtx: FhirContext = { ...ctx, repo: tx, inBundle: true };
-    const { map, assigned } = await assignIds(entries, requests, tx);
+    const { map, assigned } = resolved
+      ? { map: undefined, assigned: resolved.assigned }
+      : await assignIds(entries, requests, tx);
     const out: BundleEntry[] = new Array<BundleEntry>(entries.length);
     for (const i of order) {
-      const original = requests[i] as FhirRequest;
       try {
-        await resolveConditionalReferences(original.body, tx, map);
-        const req: FhirRequest = {
-          ...original,
-          body: rewriteReferences(original.body, map),
-          params: rewriteReferences(original.params, map),
-        };
-        out[i] = resultEntry(await runEntry(req, assigned.get(i), txCtx, dispatch), base);
+        let req = resolved?.requests[i] as FhirRequest;
+        if (map) {
+          const original = requests[i] as FhirRequest;
+          await resolveConditionalReferences(original.body, tx, map);
+          req = {
+            ...original,
+            body: rewriteReferences(original.body, map),
+            params: rewriteReferences(original.params, map),
+          };
+        }
+        out[i] = resultEntry(await runEntry(req, assigned.get(i), txCtx, dispatch, resolved?.resources.get(i)), base);
       } catch (err) {
         throw atEntry(err, i);
       }

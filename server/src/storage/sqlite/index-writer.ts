@@ -26,9 +26,18 @@ const INSERT_COLUMNS: Record<IndexTableKind, readonly string[]> = {
   compartment: ['compartment'],
 };
 
+const insertSqlCache = new Map<string, string>();
+
+/** The INSERT statement text of a type's index table, built once per (type, kind): it runs for every entry. */
 function insertSql(type: string, kind: IndexTableKind): string {
-  const cols = INSERT_COLUMNS[kind];
-  return `INSERT INTO ${indexTable(type, kind)} (rid, ${cols.join(', ')}) VALUES (?, ${cols.map(() => '?').join(', ')})`;
+  const key = `${type}\u0000${kind}`;
+  let sql = insertSqlCache.get(key);
+  if (sql === undefined) {
+    const cols = INSERT_COLUMNS[kind];
+    sql = `INSERT INTO ${indexTable(type, kind)} (rid, ${cols.join(', ')}) VALUES (?, ${cols.map(() => '?').join(', ')})`;
+    insertSqlCache.set(key, sql);
+  }
+  return sql;
 }
 
 function entryValues(entry: IndexEntry): SqlValue[] {
