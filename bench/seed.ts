@@ -12,6 +12,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import { systemAccess } from '../server/src/context';
 import { loadFhirDefinitions } from '../server/src/definitions/fhir-definitions';
 import { silentLogger } from '../server/src/observability/logger';
+import { AnalyzerPool } from '../server/src/repository/analyzer-pool';
 import { createRepositoryFactory } from '../server/src/repository/create-repository';
 import { newId } from '../server/src/repository/ids';
 import { SQLITE_FILE } from '../server/src/storage/open-store';
@@ -37,11 +38,14 @@ async function seed(): Promise<void> {
   loadFhirDefinitions();
   const store = new SqliteStore({ path: join(dir, SQLITE_FILE), synchronous: 'normal' });
   await store.init();
+  const analyzer = new AnalyzerPool(1);
   const repo = createRepositoryFactory({
     store,
     validator: createValidator(),
     baseUrl: () => 'http://localhost',
     logger: silentLogger(),
+    analyzer,
+    prefetched: new WeakMap(),
   })(systemAccess);
   const random = rng(42);
   const patientIds: string[] = [];
@@ -52,6 +56,8 @@ async function seed(): Promise<void> {
   const flush = async (): Promise<void> => {
     const items = pending;
     pending = [];
+    // Validation and indexing run on the analyzer thread while this thread writes.
+    items.forEach(({ resource }) => repo.preanalyze(resource));
     await repo.withTransaction(async (tx) => {
       for (const { resource, id } of items) {
         await tx.create(resource, { assignedId: id });
@@ -82,6 +88,7 @@ async function seed(): Promise<void> {
     await flush();
   }
   await store.close();
+  await analyzer.close();
   const seconds = (Date.now() - started) / 1000;
   writeFileSync(join(dir, 'ids.json'), JSON.stringify({ patientIds, observationSample }));
   console.log(
