@@ -19,6 +19,8 @@ describe('loadConfig', () => {
     assert.equal(config.dicomAet, 'TESSERA');
     assert.equal(config.auth, 'smart');
     assert.equal(config.logLevel, 'info');
+    assert.equal(config.sqliteSynchronous, 'full');
+    assert.ok(config.analyzerThreads >= 0 && config.analyzerThreads <= 4);
   });
 
   it('reads every variable', () => {
@@ -32,7 +34,11 @@ describe('loadConfig', () => {
       TESSERA_AUTH: 'off',
       TESSERA_API_TOKEN: 'secret',
       TESSERA_MAX_BODY_BYTES: '1024',
+      TESSERA_ANALYZER_THREADS: '0',
+      TESSERA_SQLITE_SYNCHRONOUS: 'normal',
     });
+    assert.equal(config.analyzerThreads, 0);
+    assert.equal(config.sqliteSynchronous, 'normal');
     assert.equal(config.httpPort, 0);
     assert.equal(config.host, '0.0.0.0');
     assert.equal(config.baseUrl, 'https://fhir.example.org');
@@ -47,6 +53,8 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig({ TESSERA_STORE: 'postgres' }), /sqlite, mongodb/);
     assert.throws(() => loadConfig({ TESSERA_STORE: 'mongodb' }), /TESSERA_MONGODB_URI/);
     assert.throws(() => loadConfig({ TESSERA_AUTH: 'maybe' }), ConfigError);
+    assert.throws(() => loadConfig({ TESSERA_ANALYZER_THREADS: '-1' }), ConfigError);
+    assert.throws(() => loadConfig({ TESSERA_SQLITE_SYNCHRONOUS: 'off' }), ConfigError);
     assert.throws(() => loadConfig({ TESSERA_DICOM_AET: 'A_VERY_LONG_AE_TITLE' }), /16/);
   });
 });
