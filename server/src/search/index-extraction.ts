@@ -84,16 +84,7 @@ function dedupe(entries: readonly IndexEntry[]): IndexEntry[] {
  * @returns the typed entries (empty for unknown resource types).
  */
 export function extractIndexEntries(resource: Resource): IndexEntry[] {
-  const params = compiledParamsFor(resource.resourceType);
-  if (params.length === 0) {
-    return [];
-  }
-  const target = evalTarget(toTypedValue(resource));
-  const out: IndexEntry[] = [];
-  for (const param of params) {
-    paramEntries(param, target, out);
-  }
-  return dedupe(out);
+  return entriesOf(resource, compiledParamsFor(resource.resourceType));
 }
 
 /**
@@ -105,7 +96,14 @@ export function extractIndexEntries(resource: Resource): IndexEntry[] {
  */
 export function extractIndexEntriesFor(resource: Resource, codes: readonly string[]): IndexEntry[] {
   const wanted = new Set(codes);
-  const params = compiledParamsFor(resource.resourceType).filter((p) => wanted.has(p.code));
+  return entriesOf(
+    resource,
+    compiledParamsFor(resource.resourceType).filter((p) => wanted.has(p.code)),
+  );
+}
+
+/** Evaluates `params` on the resource and returns their deduplicated entries. */
+function entriesOf(resource: Resource, params: ReturnType<typeof compiledParamsFor>): IndexEntry[] {
   if (params.length === 0) {
     return [];
   }
