@@ -97,7 +97,6 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'transaction-100',
-    connections: 4,
     resourcesPerRequest: 100,
     request: () => {
       const patientUrl = `urn:uuid:${crypto.randomUUID()}`;

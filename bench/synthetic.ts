@@ -4,7 +4,7 @@
  */
 import type { Observation, Patient } from '@medplum/fhirtypes';
 
-const FAMILIES = [
+const FAMILY_STEMS = [
   'Smith',
   'Müller',
   'Garcia',
@@ -26,6 +26,60 @@ const FAMILIES = [
   'Petit',
   'Yilmaz',
 ];
+const FAMILY_ENDINGS = [
+  '',
+  'son',
+  'er',
+  'ini',
+  'ez',
+  'ova',
+  'ski',
+  'strom',
+  'elli',
+  'ard',
+  'ovic',
+  'berg',
+  'mann',
+  'ley',
+  'ton',
+  'ford',
+  'wood',
+  'ens',
+  'escu',
+  'oglu',
+  'ak',
+  'in',
+  'ow',
+  'ic',
+  'as',
+  'eau',
+  'os',
+  'an',
+  'ey',
+  'ie',
+  'et',
+  'ot',
+  'au',
+  'ich',
+  'yk',
+  'ul',
+  'ir',
+  'um',
+  'ax',
+  'ix',
+  'ox',
+  'ug',
+  'eg',
+  'af',
+  'ob',
+  'ud',
+  'im',
+  'op',
+  'ek',
+  'uz',
+];
+/** 1,000 family names (20 stems x 50 endings): a realistic spread for a hospital's patient index. */
+const FAMILIES = FAMILY_STEMS.flatMap((stem) => FAMILY_ENDINGS.map((end) => `${stem}${end}`));
 const GIVENS = ['Anna', 'Ben', 'Chloé', 'David', 'Emma', 'Farah', 'George', 'Hana', 'Ivan', 'Julia', 'Kofi', 'Lena'];
 
 /** LOINC codes with UCUM units and plausible value ranges. */
