@@ -6,6 +6,7 @@
  * (inside OR/NOT). Everything else compiles to a boolean filter on `r`.
  * Spec: https://hl7.org/fhir/R4/search.html (one section per parameter type, cited below).
  */
+import { normalizeString } from '../../search/normalize';
 import type {
   CompositeCondition,
   CompositePartCondition,
@@ -42,7 +43,12 @@ function stringPredicate(c: StringCondition, col: Columns): Sql {
         prefixUpperBound(c.value),
       );
     case 'exact':
-      return sql(`${col('code')} = ? AND ${col('exact')} = ?`, c.code, c.value);
+      return sql(
+        `${col('code')} = ? AND ${col('norm')} = ? AND ${col('exact')} = ?`,
+        c.code,
+        normalizeString(c.value),
+        c.value,
+      );
     case 'contains':
       return sql(`${col('code')} = ? AND instr(${col('norm')}, ?) > 0`, c.code, c.value);
   }

@@ -34,7 +34,7 @@ function insertSql(type: string, kind: IndexTableKind): string {
   let sql = insertSqlCache.get(key);
   if (sql === undefined) {
     const cols = INSERT_COLUMNS[kind];
-    sql = `INSERT INTO ${indexTable(type, kind)} (rid, ${cols.join(', ')}) VALUES (?, ${cols.map(() => '?').join(', ')})`;
+    sql = `INSERT INTO ${indexTable(type, kind)} (rid, seq, ${cols.join(', ')}) VALUES (?, ?, ${cols.map(() => '?').join(', ')})`;
     insertSqlCache.set(key, sql);
   }
   return sql;
@@ -102,11 +102,13 @@ export function insertIndexRows(
   index: readonly IndexEntry[],
   compartments: readonly string[],
 ): void {
+  // seq numbers rows within the resource (the clustered key is (rid, seq)); unique across kinds.
+  let seq = 0;
   for (const entry of index) {
-    cache.get(insertSql(type, entry.kind)).run(rid, ...entryValues(entry));
+    cache.get(insertSql(type, entry.kind)).run(rid, seq++, ...entryValues(entry));
   }
   for (const compartment of new Set(compartments)) {
-    cache.get(insertSql(type, 'compartment')).run(rid, compartment);
+    cache.get(insertSql(type, 'compartment')).run(rid, seq++, compartment);
   }
 }
 
