@@ -10,6 +10,7 @@ import { evalFhirPathTyped, parseFhirPath, type FhirPathAtom, type TypedValue } 
 import type { SearchParameter } from '@medplum/fhirtypes';
 import { getSearchParameterBundle, getSearchParametersFor } from '../definitions/fhir-definitions';
 import { expressionPartsFor, fixTypeCasts } from './expression-parts';
+import { INDEX_KINDS } from './index-entries';
 
 /** The index kinds a SearchParameter type maps to. */
 export type IndexedParamType = 'string' | 'token' | 'reference' | 'date' | 'number' | 'quantity' | 'uri' | 'composite';
@@ -47,16 +48,7 @@ export interface EvalTarget {
 }
 
 const NOT_INDEXED = new Set(['_id', '_lastUpdated', '_compartment']);
-const INDEXED_TYPES = new Set<string>([
-  'string',
-  'token',
-  'reference',
-  'date',
-  'number',
-  'quantity',
-  'uri',
-  'composite',
-]);
+const INDEXED_TYPES = new Set<string>(INDEX_KINDS);
 const cache = new Map<string, readonly CompiledParam[]>();
 let byUrl: Map<string, SearchParameter> | undefined;
 

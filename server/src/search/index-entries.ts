@@ -128,3 +128,15 @@ export type IndexEntry =
   | CompositeIndexEntry;
 
 export type IndexKind = IndexEntry['kind'];
+
+/** Every index entry kind, in a fixed order (also the SearchParameter types that are indexed). */
+export const INDEX_KINDS: readonly IndexKind[] = [
+  'string',
+  'token',
+  'reference',
+  'date',
+  'number',
+  'quantity',
+  'uri',
+  'composite',
+];

@@ -10,23 +10,13 @@
  * WAL pages, so there are as few as the searches need (https://www.sqlite.org/withoutrowid.html).
  */
 import type Database from 'better-sqlite3';
-import type { IndexKind } from '../../search/index-entries';
+import { INDEX_KINDS, type IndexKind } from '../../search/index-entries';
 
 /** Index table kinds: one per IndexEntry kind, plus compartment membership. */
 export type IndexTableKind = IndexKind | 'compartment';
 
 /** Every index table kind, in a fixed order. */
-export const INDEX_TABLE_KINDS: readonly IndexTableKind[] = [
-  'string',
-  'token',
-  'reference',
-  'date',
-  'number',
-  'quantity',
-  'uri',
-  'composite',
-  'compartment',
-];
+export const INDEX_TABLE_KINDS: readonly IndexTableKind[] = [...INDEX_KINDS, 'compartment'];
 
 /** Global table holding every version of every resource (instance, type and system history). */
 export const HISTORY_TABLE = 'tessera_history';
