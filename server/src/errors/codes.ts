@@ -21,6 +21,7 @@ export const errorCodes = {
     text: 'The request body exceeds the configured limit',
   },
   TESSERA_E_HTTP_NOT_ACCEPTABLE: { status: 406, issue: 'not-supported', text: 'Unsupported _format or Accept' },
+  TESSERA_E_HTTP_MALFORMED_URL: { status: 400, issue: 'structure', text: 'The request URL is malformed' },
   TESSERA_E_HTTP_METHOD_NOT_ALLOWED: { status: 405, issue: 'not-supported', text: 'Method not allowed on this path' },
   TESSERA_E_AUTH_MISSING_TOKEN: { status: 401, issue: 'login', text: 'A bearer token is required' },
   TESSERA_E_AUTH_INVALID_TOKEN: { status: 401, issue: 'login', text: 'The bearer token is not valid' },

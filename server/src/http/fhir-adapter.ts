@@ -41,7 +41,7 @@ function decodeSegment(segment: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
-    throw fhirError('TESSERA_E_FHIR_NOT_FOUND', `Malformed percent-encoding in path segment "${segment}"`);
+    throw fhirError('TESSERA_E_HTTP_MALFORMED_URL', `Malformed percent-encoding in path segment "${segment}"`);
   }
 }
 

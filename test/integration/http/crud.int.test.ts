@@ -391,9 +391,11 @@ describe('FHIR REST interactions', () => {
       expectOutcome(await t.request.options('/fhir/Patient'), 405, 'not-supported');
     });
 
-    it('answers an OperationOutcome 404 for unknown FHIR paths and malformed encodings', async () => {
+    it('answers an OperationOutcome 404 for unknown FHIR paths and 400 for malformed encodings', async () => {
       expectOutcome(await t.request.get('/fhir/Patient/a/_history/1/extra'), 404, 'not-found');
-      expectOutcome(await t.request.get('/fhir/Patient/%E0%A4%A'), 404, 'not-found');
+      const malformed = await t.request.get('/fhir/Patient/%E0%A4%A');
+      expectOutcome(malformed, 400, 'structure');
+      assert.equal(malformed.body.issue[0].diagnostics, 'TESSERA_E_HTTP_MALFORMED_URL');
     });
   });
 });
