@@ -12,7 +12,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Observation, Patient, Resource } from '@medplum/fhirtypes';
+import type { Encounter, Group, Observation, Patient, Resource } from '@medplum/fhirtypes';
 import { systemAccess, type AccessContext } from '../../server/src/context';
 import { FhirError } from '../../server/src/errors/outcome';
 import { silentLogger } from '../../server/src/observability/logger';
@@ -335,6 +335,70 @@ export function describeRepository(name: string, makeStore: StoreFactory): void 
         assert.equal(twoLevels.matches.length, 3);
         const has = await repo.search({ resourceType: 'Patient', params: q('_has:Observation:subject:code=SRCH-2') });
         assert.deepEqual(ids(has), [alice.id]);
+      });
+
+      it('derived parameters (patient, phonetic, combo-*) search through the entries they derive from', async () => {
+        const byPatient = await repo.search({
+          resourceType: 'Observation',
+          params: q(`patient=${alice.id}&code=SRCH-1`),
+        });
+        assert.equal(byPatient.matches.length, 2);
+        const typed = await repo.search({ resourceType: 'Observation', params: q(`patient=Patient/${bob.id}`) });
+        assert.equal(typed.matches.length, 1);
+        const group = (await repo.create<Group>({ resourceType: 'Group', type: 'person', actual: true })).resource;
+        await repo.create(observation(`Group/${group.id}`, 'SRCH-GRP', 1));
+        assert.equal(
+          (await repo.search({ resourceType: 'Observation', params: q('code=SRCH-GRP') })).matches.length,
+          1,
+        );
+        assert.equal(
+          (await repo.search({ resourceType: 'Observation', params: q(`code=SRCH-GRP&patient=${group.id}`) })).matches
+            .length,
+          0,
+          'patient only matches subjects that are Patients',
+        );
+        const chained = await repo.search({
+          resourceType: 'Observation',
+          params: q('patient.identifier=urn:mrn|S-BOB'),
+        });
+        assert.equal(chained.matches.length, 1);
+        const has = await repo.search({ resourceType: 'Patient', params: q('_has:Observation:patient:code=SRCH-2') });
+        assert.deepEqual(ids(has), [alice.id]);
+        assert.deepEqual(ids(await repo.search({ resourceType: 'Patient', params: q('phonetic=searchl&given=bob') })), [
+          bob.id,
+        ]);
+        const carol = (await repo.create(patient('Panel', 'Carol', '1975-05-05'))).resource;
+        const bp = await repo.create(
+          observation(`Patient/${carol.id}`, 'SRCH-PANEL', 1, {
+            component: [
+              { code: { coding: [{ system: 'http://loinc.org', code: 'SRCH-COMP' }] }, valueQuantity: { value: 142 } },
+            ],
+          }),
+        );
+        const combo = await repo.search({ resourceType: 'Observation', params: q('combo-code=SRCH-COMP') });
+        assert.deepEqual(ids(combo), [bp.resource.id]);
+        assert.equal(
+          (await repo.search({ resourceType: 'Observation', params: q('combo-code=SRCH-PANEL') })).matches.length,
+          1,
+        );
+        assert.equal(
+          (await repo.search({ resourceType: 'Observation', params: q('combo-value-quantity=142') })).matches.length,
+          1,
+        );
+        const encounter = (
+          await repo.create<Encounter>({
+            resourceType: 'Encounter',
+            status: 'finished',
+            class: { code: 'AMB' },
+            subject: { reference: `Patient/${bob.id}` },
+          })
+        ).resource;
+        const inCompartment = await repo.search({
+          resourceType: 'Encounter',
+          params: [],
+          compartment: { resourceType: 'Patient', id: bob.id as string },
+        });
+        assert.deepEqual(ids(inCompartment), [encounter.id]);
       });
 
       it('date and quantity prefixes with range semantics; composite', async () => {

