@@ -20,6 +20,12 @@ export interface TesseraConfig {
   readonly mongodbUri?: string;
   /** TESSERA_MLLP_PORT (2575). */
   readonly mllpPort: number;
+  /** TESSERA_HL7_MAX_MESSAGE_BYTES (10 MB): larger HL7 messages get an AR (MLLP and POST /hl7/v2). */
+  readonly hl7MaxMessageBytes: number;
+  /** TESSERA_MLLP_IDLE_TIMEOUT_MS (600000): idle MLLP connections are closed after this long. */
+  readonly mllpIdleTimeoutMs: number;
+  /** TESSERA_HL7_MAPPING_FILE: JSON with `identifierSystems` and `accessionSystem` (adapters/hl7/README.md). */
+  readonly hl7MappingFile?: string;
   /** TESSERA_DICOM_PORT (11112). */
   readonly dicomPort: number;
   /** TESSERA_DICOM_AET (TESSERA). */
@@ -115,6 +121,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TesseraConfig 
     store,
     mongodbUri,
     mllpPort: port(env, 'TESSERA_MLLP_PORT', 2575),
+    hl7MaxMessageBytes: positiveInt(env, 'TESSERA_HL7_MAX_MESSAGE_BYTES', 10 * 1024 * 1024),
+    mllpIdleTimeoutMs: positiveInt(env, 'TESSERA_MLLP_IDLE_TIMEOUT_MS', 10 * 60 * 1000),
+    hl7MappingFile: env.TESSERA_HL7_MAPPING_FILE ? resolve(env.TESSERA_HL7_MAPPING_FILE) : undefined,
     dicomPort: port(env, 'TESSERA_DICOM_PORT', 11112),
     dicomAet: aet,
     auth: oneOf(env, 'TESSERA_AUTH', ['smart', 'off'] as const, 'smart'),

@@ -28,6 +28,11 @@ export const errorCodes = {
   TESSERA_E_AUTH_FORBIDDEN: { status: 403, issue: 'forbidden', text: 'The access context does not allow this' },
   TESSERA_E_FHIR_UNKNOWN_TYPE: { status: 404, issue: 'not-supported', text: 'Unknown resource type' },
   TESSERA_E_FHIR_NOT_FOUND: { status: 404, issue: 'not-found', text: 'Resource not found' },
+  TESSERA_E_HL7_MESSAGE_NOT_FOUND: {
+    status: 404,
+    issue: 'not-found',
+    text: 'No HL7 message with this id in the message log',
+  },
   TESSERA_E_FHIR_GONE: { status: 410, issue: 'deleted', text: 'Resource deleted' },
   TESSERA_E_FHIR_ID_MISMATCH: { status: 400, issue: 'invalid', text: 'Resource id does not match the URL' },
   TESSERA_E_FHIR_ID_MISSING: { status: 400, issue: 'required', text: 'Resource id is required for update' },

@@ -15,14 +15,44 @@ export interface Metrics {
   readonly httpDuration: Histogram<'interaction' | 'resource_type'>;
   /** `tessera_store_operation_duration_seconds{backend,operation}` */
   readonly storeDuration: Histogram<'backend' | 'operation'>;
+  /** `tessera_hl7_messages_total{message_type,ack_code}` */
+  readonly hl7Messages: Counter<'message_type' | 'ack_code'>;
+  /** `tessera_hl7_message_duration_seconds{message_type}`: receipt to ACK. */
+  readonly hl7Duration: Histogram<'message_type'>;
+  /**
+   * Records one processed HL7 message.
+   * @param messageType - e.g. `ORU^R01`
+   * @param ackCode - MSA-1 sent
+   * @param ms - receipt to ACK
+   */
+  hl7Message(messageType: string, ackCode: string, ms: number): void;
 }
 
 /** Creates a registry with the default process metrics and Tessera's own. */
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  const hl7Messages = new Counter({
+    name: 'tessera_hl7_messages_total',
+    help: 'HL7 v2 messages processed, by message type and MSA-1 acknowledgment code',
+    labelNames: ['message_type', 'ack_code'] as const,
+    registers: [registry],
+  });
+  const hl7Duration = new Histogram({
+    name: 'tessera_hl7_message_duration_seconds',
+    help: 'HL7 v2 message handling time from receipt to ACK, by message type',
+    labelNames: ['message_type'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
   return {
     registry,
+    hl7Messages,
+    hl7Duration,
+    hl7Message: (messageType, ackCode, ms) => {
+      hl7Messages.inc({ message_type: messageType, ack_code: ackCode });
+      hl7Duration.observe({ message_type: messageType }, ms / 1000);
+    },
     httpRequests: new Counter({
       name: 'tessera_http_requests_total',
       help: 'HTTP requests by method, FHIR interaction, resource type and status',
@@ -67,6 +97,7 @@ function instrumentSession(session: StoreSession, time: Timer): StoreSession {
     search: (plan) => time('session.search', () => session.search(plan)),
     history: (query) => time('session.history', () => session.history(query)),
     write: (write) => time('session.write', () => session.write(write)),
+    records: session.records,
   };
 }
 
@@ -80,6 +111,7 @@ export function instrumentStore(store: Store, metrics: Metrics): Store {
   return {
     name: store.name,
     capabilities: store.capabilities,
+    records: store.records,
     init: () => time('init', () => store.init()),
     ping: () => time('ping', () => store.ping()),
     readCurrent: (type, id) => time('readCurrent', () => store.readCurrent(type, id)),

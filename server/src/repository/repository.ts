@@ -9,6 +9,7 @@
 import type { Bundle, OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
 import type { Operation } from 'fast-json-patch';
 import type { AccessContext } from '../context';
+import type { TransactionRecords } from '../durable/records';
 
 /** Result of a write: the stored resource and whether it was newly created. */
 export interface WriteResult<T extends Resource = Resource> {
@@ -125,6 +126,8 @@ export interface FhirRepository {
   /**
    * Runs `fn` atomically with a repository bound to the transaction: everything written through
    * the inner repository commits together or not at all. Use only the repository passed to `fn`.
+   * `records` writes durable records in the same transaction: queue jobs, an inbound message's
+   * outcome, state (server/src/durable/records.ts); they commit with the resources or not at all.
    */
-  withTransaction<T>(fn: (repo: FhirRepository) => Promise<T>): Promise<T>;
+  withTransaction<T>(fn: (repo: FhirRepository, records: TransactionRecords) => Promise<T>): Promise<T>;
 }

@@ -7,6 +7,7 @@
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import type { Operation } from 'fast-json-patch';
 import type { AccessContext } from '../context';
+import type { TransactionRecords } from '../durable/records';
 import { isKnownResourceType } from '../definitions/fhir-definitions';
 import { fhirError, gone, notFound } from '../errors/outcome';
 import { planConditionForQuery } from '../search/parse';
@@ -258,14 +259,14 @@ export class StoreRepository implements FhirRepository {
       : Promise.resolve(analyzeResource(this.deps.validator, resource));
   }
 
-  async withTransaction<T>(fn: (repo: FhirRepository) => Promise<T>): Promise<T> {
+  async withTransaction<T>(fn: (repo: FhirRepository, records: TransactionRecords) => Promise<T>): Promise<T> {
     if (this.session) {
-      return fn(this);
+      return fn(this, this.session.records);
     }
     let inner: StoreRepository | undefined;
     const result = await this.runInStore(async (session) => {
       inner = new StoreRepository(this.deps, this.access, session, session);
-      return fn(inner);
+      return fn(inner, session.records);
     });
     this.emitAll(inner?.pending ?? []);
     return result;

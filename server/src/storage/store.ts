@@ -4,6 +4,7 @@
  * control): it persists versions with their precomputed index entries, and compiles
  * backend-neutral SearchPlans. Every backend must pass test/conformance/repository.suite.ts.
  */
+import type { DurableRecords, TransactionRecords } from '../durable/records';
 import type { IndexEntry } from '../search/index-entries';
 import type { SearchPlan } from '../search/plan';
 
@@ -100,6 +101,8 @@ export interface StoreReader {
 export interface StoreSession extends StoreReader {
   /** Writes a new version. Rejects with a VersionConflictError when versionId-1 is not the current version. */
   write(write: ResourceWrite): Promise<void>;
+  /** Queue jobs, message outcomes and state written in this transaction, committed with it. */
+  readonly records: TransactionRecords;
 }
 
 /** Thrown by StoreSession.write when another writer got there first (optimistic concurrency). */
@@ -117,6 +120,8 @@ export class VersionConflictError extends Error {
 export interface Store extends StoreReader {
   readonly name: 'sqlite' | 'mongodb';
   readonly capabilities: StoreCapabilities;
+  /** The work queue, the inbound message log, key/value state and the change feed. */
+  readonly records: DurableRecords;
   /** Creates tables/collections and indexes (idempotent). */
   init(): Promise<void>;
   /** Cheap liveness probe for /readyz; rejects when the backend is unreachable. */

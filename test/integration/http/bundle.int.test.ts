@@ -258,6 +258,47 @@ describe('batch and transaction', () => {
       assert.equal((many.body as OperationOutcome).issue?.[0]?.code, 'multiple-matches');
     });
 
+    it('resolves urn:uuid references to conditional PUT entries: created once, then updated in place', async () => {
+      const bundle = (family: string): Bundle => ({
+        resourceType: 'Bundle',
+        type: 'transaction',
+        entry: [
+          {
+            fullUrl: 'urn:uuid:6f1a2c1e-0000-4000-8000-000000000001',
+            resource: { resourceType: 'Patient', identifier: [{ system: 'urn:cput', value: '7' }], name: [{ family }] },
+            request: { method: 'PUT', url: 'Patient?identifier=urn:cput|7' },
+          },
+          {
+            fullUrl: 'urn:uuid:6f1a2c1e-0000-4000-8000-000000000002',
+            resource: {
+              resourceType: 'Observation',
+              identifier: [{ system: 'urn:cput-obs', value: '7-1' }],
+              status: 'final',
+              code: { text: 'c' },
+              subject: { reference: 'urn:uuid:6f1a2c1e-0000-4000-8000-000000000001' },
+            },
+            request: { method: 'PUT', url: 'Observation?identifier=urn:cput-obs|7-1' },
+          },
+        ],
+      });
+      const first = await post(bundle('Before'));
+      assert.equal(first.status, 200, JSON.stringify(first.body));
+      const entries = (first.body as Bundle).entry ?? [];
+      assert.equal(entries[0]?.response?.status, '201 Created');
+      const patientId = entries[0]?.response?.location?.split('/')[1];
+      const second = await post(bundle('After'));
+      assert.equal(second.status, 200, JSON.stringify(second.body));
+      assert.equal((second.body as Bundle).entry?.[0]?.response?.status, '200 OK');
+      assert.equal(await count('Patient?identifier=urn:cput|7'), 1);
+      assert.equal(await count('Observation?identifier=urn:cput-obs|7-1'), 1);
+      const obs = await t.request.get('/fhir/Observation?identifier=urn:cput-obs|7-1');
+      const stored = (obs.body as Bundle).entry?.[0]?.resource as Observation;
+      assert.equal(stored.subject?.reference, `Patient/${patientId}`);
+      assert.equal(stored.meta?.versionId, '2');
+      const patient = await t.request.get(`/fhir/Patient/${patientId}`);
+      assert.equal((patient.body as Patient).name?.[0]?.family, 'After');
+    });
+
     it('applies a Binary JSON Patch entry and honours ifMatch', async () => {
       const p = await t.repo.create<Patient>({ resourceType: 'Patient', gender: 'male' });
       const patch = (value: string): BundleEntry => ({

@@ -3,96 +3,22 @@
  * https://hl7.org/fhir/R4/http.html#transaction and #trules. All entries run inside one
  * `repo.withTransaction`, so either all succeed or nothing is stored (the first failing entry's
  * status and OperationOutcome become the answer). Entries are processed DELETE, POST, PUT/PATCH,
- * GET; `urn:uuid:`/`urn:oid:` fullUrls of POST entries get server ids up front (or the existing
- * id when `ifNoneExist` matches) and every occurrence is rewritten; conditional references
- * (`Patient?identifier=..`) are resolved by search just before their entry is processed.
+ * GET. Identities (urn fullUrls, `ifNoneExist`, conditional PUTs with urn fullUrls, conditional
+ * references) are resolved before any entry runs, first outside the write lock and checked again
+ * under it (transaction/resolution.ts), so the lock is held for the writes, not for validation.
  */
 import { randomUUID } from 'node:crypto';
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
-import { isKnownResourceType } from '../../definitions/fhir-definitions';
-import { FhirError, fhirError, normalizeError } from '../../errors/outcome';
-import type { FhirRepository } from '../../repository/repository';
+import { fhirError } from '../../errors/outcome';
 import { requireResource, withoutId } from '../body';
 import { writtenResult } from '../results';
 import { entryToRequest } from '../transaction/entry-request';
-import { newId } from '../../repository/ids';
 import { processingOrder } from '../transaction/ordering';
-import { collectConditionalReferences, isBundleUrn, rewriteReferences } from '../transaction/references';
+import { atEntry, findSingle, lookupsHold, resolveTransaction } from '../transaction/resolution';
+import type { TransactionPlan } from '../transaction/resolution';
 import { resultEntry } from '../transaction/response-entry';
 import type { FhirContext, FhirDispatch, FhirRequest, FhirResult } from '../types';
 import { fhirBase } from '../types';
-
-/**
- * Finds the single resource a search query designates.
- * @param repo - the transaction's repository.
- * @param resourceType - the type searched.
- * @param query - the query string (no `?`).
- * @returns the id, or undefined for no match.
- * @throws FhirError TESSERA_E_FHIR_MULTIPLE_MATCHES (412) for several matches.
- */
-export async function findSingle(
-  repo: FhirRepository,
-  resourceType: string,
-  query: string,
-): Promise<string | undefined> {
-  const params = [...new URLSearchParams(query)].filter(([n]) => n !== '_count');
-  const result = await repo.search({ resourceType, params: [...params, ['_count', '2']] });
-  if (result.matches.length > 1) {
-    throw fhirError('TESSERA_E_FHIR_MULTIPLE_MATCHES', `${resourceType}?${query} matches more than one resource`);
-  }
-  return result.matches[0]?.id;
-}
-
-/** Maps the urn fullUrls of POST/PUT entries to `Type/id`, assigning ids to new POST resources. */
-async function assignIds(
-  entries: readonly BundleEntry[],
-  requests: readonly FhirRequest[],
-  repo: FhirRepository,
-): Promise<{ map: Map<string, string>; assigned: Map<number, string> }> {
-  const map = new Map<string, string>();
-  const assigned = new Map<number, string>();
-  for (const [i, req] of requests.entries()) {
-    const fullUrl = entries[i]?.fullUrl;
-    if (!isBundleUrn(fullUrl)) {
-      continue;
-    }
-    if (map.has(fullUrl)) {
-      throw fhirError('TESSERA_E_FHIR_INVALID_BUNDLE', `Duplicate fullUrl ${fullUrl}`, `Bundle.entry[${i}].fullUrl`);
-    }
-    if (req.method === 'POST' && isKnownResourceType(req.path)) {
-      const ifNoneExist = req.headers.ifNoneExist?.replace(/^\?/, '');
-      const existing = ifNoneExist ? await findSingle(repo, req.path, ifNoneExist) : undefined;
-      const id = existing ?? newId();
-      if (existing === undefined) {
-        assigned.set(i, id);
-      }
-      map.set(fullUrl, `${req.path}/${id}`);
-    } else if (req.method === 'PUT' && /^[A-Za-z]+\/[^/]+$/.test(req.path)) {
-      map.set(fullUrl, req.path);
-    }
-  }
-  return { map, assigned };
-}
-
-/** Resolves the conditional references of one resource (memoized in `map`). */
-async function resolveConditionalReferences(
-  body: unknown,
-  repo: FhirRepository,
-  map: Map<string, string>,
-): Promise<void> {
-  for (const ref of collectConditionalReferences(body, new Set())) {
-    if (map.has(ref)) {
-      continue;
-    }
-    const q = ref.indexOf('?');
-    const type = ref.slice(0, q);
-    const id = await findSingle(repo, type, ref.slice(q + 1));
-    if (id === undefined) {
-      throw fhirError('TESSERA_E_FHIR_UNRESOLVED_REFERENCE', `Conditional reference ${ref} matches no resource`);
-    }
-    map.set(ref, `${type}/${id}`);
-  }
-}
 
 function checkDuplicates(requests: readonly FhirRequest[]): void {
   const seen = new Set<string>();
@@ -111,21 +37,6 @@ function checkDuplicates(requests: readonly FhirRequest[]): void {
   });
 }
 
-/** Adds the failing entry's position to its OperationOutcome. */
-function atEntry(err: unknown, index: number): FhirError {
-  const e = normalizeError(err);
-  const issue = [
-    ...(e.outcome.issue ?? []),
-    {
-      severity: 'information' as const,
-      code: 'informational' as const,
-      details: { text: `Transaction failed at Bundle.entry[${index}]; nothing was stored` },
-      expression: [`Bundle.entry[${index}]`],
-    },
-  ];
-  return new FhirError(e.status, { ...e.outcome, issue }, e.code);
-}
-
 async function runEntry(
   req: FhirRequest,
   assignedId: string | undefined,
@@ -141,66 +52,6 @@ async function runEntry(
   return writtenResult(ctx, await ctx.repo.create(resource, { assignedId, ifNoneExist, method: 'POST' }));
 }
 
-/** A transaction resolved before taking the write lock. */
-interface Resolved {
-  readonly assigned: Map<number, string>;
-  readonly requests: readonly FhirRequest[];
-  /** The resources of POST entries, handed to the repository ahead of time (preanalyze). */
-  readonly resources: Map<number, Resource>;
-}
-
-/**
- * Resolves a transaction that needs no store lookups (no `ifNoneExist`, no conditional references)
- * before it takes the write lock: ids are assigned, urn references rewritten, and validation and
- * indexing of the POSTed resources start on the analyzer threads while other writes hold the lock.
- * Returns undefined when lookups are needed or anything is malformed (the locked path then
- * reports it with the entry's position).
- * @param entries - the Bundle entries.
- * @param requests - the entries as requests.
- * @param repo - the repository (for preanalyze).
- */
-function resolveWithoutLookups(
-  entries: readonly BundleEntry[],
-  requests: readonly FhirRequest[],
-  repo: FhirRepository,
-): Resolved | undefined {
-  try {
-    if (requests.some((r) => r.headers.ifNoneExist || collectConditionalReferences(r.body, new Set()).size > 0)) {
-      return undefined;
-    }
-    const map = new Map<string, string>();
-    const assigned = new Map<number, string>();
-    requests.forEach((req, i) => {
-      const fullUrl = entries[i]?.fullUrl;
-      if (req.method === 'POST' && isKnownResourceType(req.path) && isBundleUrn(fullUrl)) {
-        if (map.has(fullUrl)) {
-          throw new Error('duplicate fullUrl');
-        }
-        const id = newId();
-        assigned.set(i, id);
-        map.set(fullUrl, `${req.path}/${id}`);
-      } else if (req.method === 'PUT' && isBundleUrn(fullUrl) && /^[A-Za-z]+\/[^/]+$/.test(req.path)) {
-        map.set(fullUrl, req.path);
-      }
-    });
-    const rewritten = requests.map((req) => ({
-      ...req,
-      body: rewriteReferences(req.body, map),
-      params: rewriteReferences(req.params, map),
-    }));
-    const resources = new Map<number, Resource>();
-    for (const i of assigned.keys()) {
-      const req = rewritten[i] as FhirRequest;
-      const resource = withoutId(requireResource(req.body, req.path));
-      repo.preanalyze(resource);
-      resources.set(i, resource);
-    }
-    return { assigned, requests: rewritten, resources };
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Processes a transaction Bundle atomically.
  * @param bundle - the transaction (type already checked).
@@ -212,39 +63,79 @@ export async function processTransaction(
   ctx: FhirContext,
   dispatch: FhirDispatch,
 ): Promise<FhirResult> {
-  const base = fhirBase(ctx);
-  const entries = bundle.entry ?? [];
-  const requests = entries.map((entry, i) => entryToRequest(entry, i, base));
-  checkDuplicates(requests);
-  const order = processingOrder(requests.map((r) => r.method));
-  const resolved = resolveWithoutLookups(entries, requests, ctx.repo);
-  const responses = await ctx.repo.withTransaction(async (tx) => {
-    const txCtx: FhirContext = { ...ctx, repo: tx, inBundle: true };
-    const { map, assigned } = resolved
-      ? { map: undefined, assigned: resolved.assigned }
-      : await assignIds(entries, requests, tx);
-    const out: BundleEntry[] = new Array<BundleEntry>(entries.length);
-    for (const i of order) {
-      try {
-        let req = resolved?.requests[i] as FhirRequest;
-        if (map) {
-          const original = requests[i] as FhirRequest;
-          await resolveConditionalReferences(original.body, tx, map);
-          req = {
-            ...original,
-            body: rewriteReferences(original.body, map),
-            params: rewriteReferences(original.params, map),
-          };
-        }
-        out[i] = resultEntry(await runEntry(req, assigned.get(i), txCtx, dispatch, resolved?.resources.get(i)), base);
-      } catch (err) {
-        throw atEntry(err, i);
-      }
-    }
-    return out;
-  });
+  const prepared = await prepareTransaction(bundle, ctx);
+  const responses = await ctx.repo.withTransaction((tx) =>
+    runPreparedTransaction(prepared, { ...ctx, repo: tx }, dispatch),
+  );
   return {
     status: 200,
     resource: { resourceType: 'Bundle', id: randomUUID(), type: 'transaction-response', entry: responses },
   };
 }
+
+/** A transaction checked and resolved ahead of its write lock (see transaction/resolution.ts). */
+export interface PreparedTransaction {
+  readonly entries: readonly BundleEntry[];
+  readonly requests: readonly FhirRequest[];
+  readonly order: readonly number[];
+  /** Resolved on committed data; undefined when resolution failed (it is redone under the lock). */
+  readonly plan: TransactionPlan | undefined;
+  readonly base: string;
+}
+
+/**
+ * Checks a transaction Bundle and resolves it outside the write lock.
+ * @param bundle - the transaction (type already checked).
+ * @param ctx - interaction context (its repository must not be inside a transaction yet).
+ * @returns what runPreparedTransaction needs.
+ * @throws FhirError 400 for a malformed Bundle.
+ */
+export async function prepareTransaction(bundle: Bundle, ctx: FhirContext): Promise<PreparedTransaction> {
+  const base = fhirBase(ctx);
+  const entries = bundle.entry ?? [];
+  const requests = entries.map((entry, i) => entryToRequest(entry, i, base));
+  checkDuplicates(requests);
+  const order = processingOrder(requests.map((r) => r.method));
+  let plan: TransactionPlan | undefined;
+  try {
+    plan = await resolveTransaction(entries, requests, (t, q) => findSingle(ctx.repo, t, q), ctx.repo);
+  } catch {
+    plan = undefined; // resolved again under the lock, which reports the error with its entry
+  }
+  return { entries, requests, order, plan, base };
+}
+
+/**
+ * Runs a prepared transaction's entries; call inside `withTransaction` with its repository.
+ * @param prepared - from prepareTransaction.
+ * @param ctx - interaction context whose repository is the transaction's.
+ * @param dispatch - routes one entry request.
+ * @returns the transaction-response entries.
+ */
+export async function runPreparedTransaction(
+  prepared: PreparedTransaction,
+  ctx: FhirContext,
+  dispatch: FhirDispatch,
+): Promise<BundleEntry[]> {
+  const tx = ctx.repo;
+  const lookup = (t: string, q: string): Promise<string | undefined> => findSingle(tx, t, q);
+  let plan = prepared.plan;
+  if (plan === undefined || !(await lookupsHold(plan, lookup))) {
+    plan = await resolveTransaction(prepared.entries, prepared.requests, lookup, tx);
+  }
+  const txCtx: FhirContext = { ...ctx, inBundle: true };
+  const out: BundleEntry[] = new Array<BundleEntry>(prepared.entries.length);
+  for (const i of prepared.order) {
+    try {
+      const req = plan.requests[i] as FhirRequest;
+      out[i] = resultEntry(
+        await runEntry(req, plan.assigned.get(i), txCtx, dispatch, plan.resources.get(i)),
+        prepared.base,
+      );
+    } catch (err) {
+      throw atEntry(err, i);
+    }
+  }
+  return out;
+}
+export { findSingle } from '../transaction/resolution';

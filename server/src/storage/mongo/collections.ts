@@ -8,11 +8,35 @@
  * already exists. Index arrays are matched with `$elemMatch`, so each multikey compound index
  * below starts with the entry's `c` (parameter code) and can bound every field of the match
  * (https://www.mongodb.com/docs/manual/core/indexes/index-types/index-multikey/).
+ *
+ * The durable records (server/src/durable/, implemented in durable/) live in `queue`, `messages`
+ * and `state`, created with their indexes by `init()` so that transactions never create them.
  */
-import type { Db, IndexDescription } from 'mongodb';
+import type { Collection, Db, Document, IndexDescription } from 'mongodb';
+import { MongoServerError } from 'mongodb';
 
 /** The collection that keeps every version of every resource. */
 export const HISTORY_COLLECTION = 'history';
+/** The durable work queue (durable/queue.ts). */
+export const QUEUE_COLLECTION = 'queue';
+/** The inbound message log (durable/messages.ts). */
+export const MESSAGES_COLLECTION = 'messages';
+/** Key/value process state (durable/state.ts). */
+export const STATE_COLLECTION = 'state';
+
+/** NamespaceExists: createCollection on a collection that is already there. */
+const NAMESPACE_EXISTS = 48;
+
+/**
+ * A durable-record collection whose writes outside transactions wait for a majority of the
+ * replica set (a receipt or a lease must survive a failover). Inside a transaction the driver
+ * leaves the write concern to the commit, which uses majority too (mongo-store.ts).
+ * @param db - the database.
+ * @param name - QUEUE_COLLECTION, MESSAGES_COLLECTION or STATE_COLLECTION.
+ */
+export function durableCollection<T extends Document>(db: Db, name: string): Collection<T> {
+  return db.collection<T>(name, { writeConcern: { w: 'majority' } });
+}
 
 const TYPE_NAME = /^[A-Z][A-Za-z0-9]*$/;
 
@@ -59,15 +83,37 @@ export const HISTORY_INDEXES: readonly IndexDescription[] = [
   { name: 'system', key: { lastUpdatedMs: -1, _id: -1 } },
 ];
 
+/**
+ * Indexes of the work queue: one job per (topic, key) when a key is given (the field is absent
+ * otherwise, so the partial index leaves unkeyed jobs out); due jobs per status and topic in
+ * lease order; expired leases.
+ */
+export const QUEUE_INDEXES: readonly IndexDescription[] = [
+  { name: 'dedupe', key: { topic: 1, key: 1 }, unique: true, partialFilterExpression: { key: { $exists: true } } },
+  { name: 'due', key: { status: 1, topic: 1, availableAt: 1, _id: 1 } },
+  { name: 'lease_expiry', key: { status: 1, leaseUntil: 1 } },
+  { name: 'topic', key: { topic: 1, _id: 1 } },
+];
+
+/** Indexes of the message log: one message per (protocol, sender, control id); listing per status and sender. */
+export const MESSAGE_INDEXES: readonly IndexDescription[] = [
+  { name: 'control', key: { protocol: 1, sender: 1, controlId: 1 }, unique: true },
+  { name: 'status', key: { status: 1, _id: -1 } },
+  { name: 'sender', key: { sender: 1, _id: -1 } },
+];
+
 /** Creates collections and their indexes once per process (createIndexes is idempotent). */
 export class CollectionRegistry {
   private readonly ready = new Map<string, Promise<void>>();
 
   constructor(private readonly db: Db) {}
 
-  /** Creates the history collection and the indexes of every existing type collection. */
+  /** Creates the history and durable-record collections and the indexes of every existing type collection. */
   async init(): Promise<void> {
     await this.ensure(HISTORY_COLLECTION, HISTORY_INDEXES);
+    await this.ensure(QUEUE_COLLECTION, QUEUE_INDEXES);
+    await this.ensure(MESSAGES_COLLECTION, MESSAGE_INDEXES);
+    await this.ensure(STATE_COLLECTION, []);
     const names = await this.db.listCollections({}, { nameOnly: true }).toArray();
     for (const { name } of names) {
       if (isTypeCollectionName(name)) {
@@ -87,14 +133,26 @@ export class CollectionRegistry {
   private ensure(name: string, indexes: readonly IndexDescription[]): Promise<void> {
     let pending = this.ready.get(name);
     if (!pending) {
-      pending = this.db
-        .collection(name)
-        .createIndexes([...indexes])
-        .then(() => undefined);
+      pending = indexes.length > 0 ? this.createIndexes(name, indexes) : this.createCollection(name);
       // A failed attempt is forgotten so that the next write tries again.
       pending.catch(() => this.ready.delete(name));
       this.ready.set(name, pending);
     }
     return pending;
+  }
+
+  private async createIndexes(name: string, indexes: readonly IndexDescription[]): Promise<void> {
+    await this.db.collection(name).createIndexes([...indexes]);
+  }
+
+  /** Creates a collection that needs no index beyond `_id` (idempotent). */
+  private async createCollection(name: string): Promise<void> {
+    try {
+      await this.db.createCollection(name);
+    } catch (err) {
+      if (!(err instanceof MongoServerError && err.code === NAMESPACE_EXISTS)) {
+        throw err;
+      }
+    }
   }
 }

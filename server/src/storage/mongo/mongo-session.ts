@@ -6,10 +6,14 @@
  * versionId is still the expected previous one. Either failure is a VersionConflictError. (A
  * concurrent transaction touching the same document first makes the server raise a
  * TransientTransactionError instead; withTransaction retries, and the retry sees the new version.)
+ * Queue jobs, message outcomes and state written through `records` use the same session, so they
+ * commit with the resources or not at all.
  */
 import { MongoServerError, type ClientSession, type Db } from 'mongodb';
+import type { TransactionRecords } from '../../durable/records';
 import { VersionConflictError, type ResourceWrite, type StoreSession } from '../store';
 import { HISTORY_COLLECTION, typeCollectionName, type CollectionRegistry } from './collections';
+import { mongoTransactionRecords } from './durable/records';
 import { toCurrentDocument, toHistoryDocument, type CurrentDocument, type HistoryDocument } from './document';
 import { MongoReader } from './mongo-reader';
 
@@ -17,6 +21,9 @@ const DUPLICATE_KEY = 11000;
 
 /** StoreSession on a MongoDB ClientSession with an active transaction. */
 export class MongoStoreSession extends MongoReader implements StoreSession {
+  /** {@inheritDoc StoreSession.records} */
+  readonly records: TransactionRecords;
+
   /**
    * @param db - the database.
    * @param session - the session running the transaction.
@@ -28,6 +35,7 @@ export class MongoStoreSession extends MongoReader implements StoreSession {
     private readonly collections: CollectionRegistry,
   ) {
     super(db, session);
+    this.records = mongoTransactionRecords(db, session);
   }
 
   /** @inheritdoc */

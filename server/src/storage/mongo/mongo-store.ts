@@ -3,17 +3,20 @@
  * stateless Tessera processes share one replica set or sharded cluster.
  *
  * Layout (see README.md in this folder): one collection per resource type holding current versions
- * with typed index arrays (document.ts, index-fields.ts), one `history` collection. Searches
+ * with typed index arrays (document.ts, index-fields.ts), one `history` collection, and the durable
+ * records (work queue, inbound message log, state, change feed) in durable/. Searches
  * compile to aggregation pipelines (compile-plan.ts). Transactions use a ClientSession with
  * `withTransaction`, which needs a replica set or a sharded cluster (a standalone mongod rejects
  * transactions): https://www.mongodb.com/docs/manual/core/transactions/
  */
 import { MongoClient, MongoServerError, type Db, type MongoClientOptions, type TransactionOptions } from 'mongodb';
+import type { DurableRecords } from '../../durable/records';
 import type { IndexEntry } from '../../search/index-entries';
 import type { Store, StoreCapabilities, StoredResource, StoreSession } from '../store';
 import { CollectionRegistry, typeCollectionName } from './collections';
 import { databaseFromUri } from './connection';
 import { toStoredResource, VERSION_PROJECTION, type CurrentDocument } from './document';
+import { mongoDurableRecords } from './durable/records';
 import { toIndexFields } from './index-fields';
 import { MongoReader } from './mongo-reader';
 import { MongoStoreSession } from './mongo-session';
@@ -26,6 +29,12 @@ export interface MongoStoreOptions {
   readonly dbName?: string;
   /** Extra driver options (timeouts, pool size, TLS). */
   readonly clientOptions?: MongoClientOptions;
+  /**
+   * How long a committed version stays out of the change feed after its lastUpdated (default
+   * 2000 ms): longer than the slowest transaction plus the clock skew between processes
+   * (durable/changes.ts).
+   */
+  readonly changeSettleMs?: number;
 }
 
 /**
@@ -61,6 +70,8 @@ async function retryOnCatalogChange<T>(fn: () => Promise<T>): Promise<T> {
 export class MongoStore extends MongoReader implements Store {
   readonly name = 'mongodb' as const;
   readonly capabilities: StoreCapabilities = { transactions: true, accurateTotals: true };
+  /** {@inheritDoc Store.records} */
+  readonly records: DurableRecords;
   private readonly client: MongoClient;
   private readonly collections: CollectionRegistry;
 
@@ -74,9 +85,10 @@ export class MongoStore extends MongoReader implements Store {
     super(db, undefined);
     this.client = client;
     this.collections = new CollectionRegistry(db);
+    this.records = mongoDurableRecords(db, options.changeSettleMs);
   }
 
-  /** Connects, creates the history collection and the indexes of existing type collections. */
+  /** Connects, creates the history and durable-record collections and the indexes of existing type collections. */
   async init(): Promise<void> {
     await this.client.connect();
     await this.collections.init();

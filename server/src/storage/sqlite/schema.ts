@@ -22,6 +22,12 @@ export const INDEX_TABLE_KINDS: readonly IndexTableKind[] = [...INDEX_KINDS, 'co
 export const HISTORY_TABLE = 'tessera_history';
 /** Global table listing the resource types whose tables exist. */
 export const TYPES_TABLE = 'tessera_types';
+/** The durable work queue (server/src/durable/work-queue.ts). */
+export const QUEUE_TABLE = 'tessera_queue';
+/** The inbound message log (server/src/durable/message-log.ts). */
+export const MESSAGES_TABLE = 'tessera_messages';
+/** Key/value process state (server/src/durable/state.ts). */
+export const STATE_TABLE = 'tessera_state';
 /** Global table recording applied schema migrations. */
 export const SCHEMA_TABLE = 'tessera_schema';
 
@@ -135,6 +141,26 @@ const MIGRATIONS: readonly Migration[] = [
         deleted INTEGER NOT NULL, method TEXT NOT NULL, json TEXT NOT NULL);
       CREATE UNIQUE INDEX ${HISTORY_TABLE}__instance ON ${HISTORY_TABLE}(type, id, version);
       CREATE INDEX ${HISTORY_TABLE}__type ON ${HISTORY_TABLE}(type, seq);
+    `,
+  },
+  {
+    // Durable records beside resources: work queue, inbound message log, key/value state
+    // (server/src/durable/). Times are epoch milliseconds so leases compare as numbers.
+    version: 2,
+    up: `
+      CREATE TABLE ${QUEUE_TABLE} (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, topic TEXT NOT NULL,
+        dedupe_key TEXT, payload TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL,
+        max_attempts INTEGER NOT NULL, available_at INTEGER NOT NULL, lease_until INTEGER, lease_token TEXT,
+        last_error TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+      CREATE UNIQUE INDEX ${QUEUE_TABLE}__key ON ${QUEUE_TABLE}(topic, dedupe_key) WHERE dedupe_key IS NOT NULL;
+      CREATE INDEX ${QUEUE_TABLE}__ready ON ${QUEUE_TABLE}(status, topic, available_at);
+      CREATE TABLE ${MESSAGES_TABLE} (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, protocol TEXT NOT NULL,
+        sender TEXT NOT NULL, control_id TEXT NOT NULL, message_type TEXT, peer TEXT, raw BLOB NOT NULL,
+        sha256 TEXT NOT NULL, status TEXT NOT NULL, received_at TEXT NOT NULL, processed_at TEXT,
+        attempts INTEGER NOT NULL, ack_code TEXT, ack BLOB, error TEXT);
+      CREATE UNIQUE INDEX ${MESSAGES_TABLE}__control ON ${MESSAGES_TABLE}(protocol, sender, control_id);
+      CREATE INDEX ${MESSAGES_TABLE}__status ON ${MESSAGES_TABLE}(status, seq);
+      CREATE TABLE ${STATE_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
     `,
   },
 ];

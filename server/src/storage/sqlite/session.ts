@@ -3,7 +3,11 @@
  * inside the callback's savepoint. A session is only valid while its callback runs; using it
  * afterwards would write into another transaction's savepoint, so it throws.
  */
+import type { TransactionRecords } from '../../durable/records';
 import type { ResourceWrite, StoreSession } from '../store';
+import { SqliteMessageLogWriter } from './durable/messages';
+import { SqliteQueueWriter } from './durable/queue';
+import { SqliteStateWriter } from './durable/state';
 import { SqliteReader, type ConnectionReader } from './reader';
 import type { TypeRegistry } from './type-registry';
 import { writeResource } from './write-resource';
@@ -11,6 +15,8 @@ import { writeResource } from './write-resource';
 /** A session bound to the write connection for the duration of one transaction callback. */
 export class SqliteSession extends SqliteReader implements StoreSession {
   private open = true;
+  /** {@inheritDoc StoreSession.records} */
+  readonly records: TransactionRecords;
 
   /**
    * @param reader - reader on the write connection (sees uncommitted writes of the batch).
@@ -21,6 +27,12 @@ export class SqliteSession extends SqliteReader implements StoreSession {
     private readonly types: TypeRegistry,
   ) {
     super();
+    const cache = (): ReturnType<SqliteSession['connection']>['cache'] => this.connection().cache;
+    this.records = {
+      queue: new SqliteQueueWriter(cache),
+      messages: new SqliteMessageLogWriter(cache),
+      state: new SqliteStateWriter(cache),
+    };
   }
 
   /** Ends the session; later calls throw. */

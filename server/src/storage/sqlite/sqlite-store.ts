@@ -6,8 +6,14 @@
  * See server/src/storage/sqlite/README.md for the schema and the search compilation.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { DurableRecords } from '../../durable/records';
 import type { IndexEntry } from '../../search/index-entries';
 import type { Store, StoreCapabilities, StoredResource, StoreSession } from '../store';
+import type { DurableAccess } from './durable/access';
+import { SqliteChangeFeed } from './durable/changes';
+import { SqliteMessageLog } from './durable/messages';
+import { SqliteWorkQueue } from './durable/queue';
+import { SqliteDurableState } from './durable/state';
 import { closeConnections, openConnections, type Connections, type SynchronousMode } from './connections';
 import { ConnectionReader, SqliteReader } from './reader';
 import { listTypes, migrate } from './schema';
@@ -48,6 +54,9 @@ export class SqliteStore extends SqliteReader implements Store {
   /** {@inheritDoc Store.capabilities} */
   readonly capabilities: StoreCapabilities = { transactions: true, accurateTotals: true };
 
+  /** {@inheritDoc Store.records} */
+  readonly records: DurableRecords;
+
   private state: OpenState | undefined;
   private closed = false;
   private readonly inTransaction = new AsyncLocalStorage<true>();
@@ -57,6 +66,24 @@ export class SqliteStore extends SqliteReader implements Store {
    */
   constructor(private readonly options: SqliteStoreOptions) {
     super();
+    const access: DurableAccess = {
+      read: () => this.open().reader.cache,
+      write: <T>(fn: (cache: StatementCache) => T): Promise<T> => {
+        let state: OpenState;
+        try {
+          state = this.openForWrite();
+        } catch (err) {
+          return Promise.reject(err);
+        }
+        return state.queue.run(async () => fn(state.writeReader.cache));
+      },
+    };
+    this.records = {
+      queue: new SqliteWorkQueue(access),
+      messages: new SqliteMessageLog(access),
+      state: new SqliteDurableState(access),
+      changes: new SqliteChangeFeed(access),
+    };
   }
 
   /** {@inheritDoc Store.init} */
