@@ -9,6 +9,12 @@ import { createStaticTokenAuthenticator } from './auth/static-token';
 import { ConfigError, loadConfig, type TesseraConfig } from './config';
 import { systemAccess } from './context';
 import { fhirDefinitionsLoaded, loadFhirDefinitions } from './definitions/fhir-definitions';
+import { createMllpListener } from '../../adapters/hl7/src/inbound/mllp-listener';
+import { loadMappingConfig } from '../../adapters/hl7/src/inbound/mapping-config-file';
+import { Hl7InboundPipeline } from '../../adapters/hl7/src/inbound/pipeline';
+import { createMllpMessageChannel } from '../../adapters/hl7/src/outbound/mllp-message-channel';
+import { startSubscriptions } from './subscriptions/start-subscriptions';
+import { createTransactionRunner } from './fhir/run-transaction';
 import { createApp } from './http/app';
 import { createLogger, type Logger } from './observability/logger';
 import { createMetrics, instrumentStore } from './observability/metrics';
@@ -24,6 +30,7 @@ import { createValidator } from './validation/fhir-validator';
 export interface Tessera {
   readonly config: TesseraConfig;
   readonly httpPort: number;
+  readonly mllpPort: number;
   readonly baseUrl: string;
   /** Stops accepting, drains in-flight requests and closes the store. */
   stop(): Promise<void>;
@@ -74,6 +81,14 @@ export async function startTessera(config: TesseraConfig, logger: Logger): Promi
     }
     return { ok: Object.values(checks).every((c) => c === 'ok'), checks };
   };
+  const hl7Pipeline = new Hl7InboundPipeline({
+    repo: repositoryFor(systemAccess),
+    messages: store.records.messages,
+    runTransaction: createTransactionRunner({ baseUrl: () => baseUrl, validator }),
+    logger: logger.child({ component: 'hl7' }),
+    mapping: loadMappingConfig(config.hl7MappingFile),
+    onOutcome: ({ ackCode, messageType, ms }) => metrics.hl7Message(messageType, ackCode, ms),
+  });
   const app = createApp({
     config,
     baseUrl: () => baseUrl,
@@ -83,6 +98,7 @@ export async function startTessera(config: TesseraConfig, logger: Logger): Promi
     metrics,
     ready,
     authenticate,
+    hl7: { handler: hl7Pipeline, messages: store.records.messages, maxMessageBytes: config.hl7MaxMessageBytes },
   });
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;
@@ -90,17 +106,42 @@ export async function startTessera(config: TesseraConfig, logger: Logger): Promi
   if (!config.baseUrl) {
     baseUrl = `http://localhost:${httpPort}`;
   }
-  logger.info({ http: httpPort, store: config.store, startupMs: Date.now() - started }, 'listening');
+  // Messages a crash left between receipt and commit are processed before new ones arrive.
+  const recovered = await hl7Pipeline.recover();
+  if (recovered > 0) {
+    logger.info({ recovered }, 'processed HL7 messages left unprocessed by the previous run');
+  }
+  const mllp = createMllpListener({
+    pipeline: hl7Pipeline,
+    logger: logger.child({ component: 'mllp' }),
+    maxFrameBytes: config.hl7MaxMessageBytes,
+    idleTimeoutMs: config.mllpIdleTimeoutMs,
+  });
+  const mllpPort = await mllp.listen(config.mllpPort, config.host);
+  // Outbound: FHIR Subscriptions (rest-hook; message = ORU^R01 over MLLP) through the durable queue.
+  const subscriptions = startSubscriptions({
+    repoFactory: repositoryFor,
+    records: store.records,
+    logger: logger.child({ component: 'subscriptions' }),
+    events,
+    senders: { message: createMllpMessageChannel({ sendingApplication: 'TESSERA' }) },
+  });
+  logger.info({ http: httpPort, mllp: mllpPort, store: config.store, startupMs: Date.now() - started }, 'listening');
 
   return {
     config,
     httpPort,
+    mllpPort,
     baseUrl,
     stop: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      await Promise.all([
+        mllp.close(),
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        }),
+      ]);
+      await subscriptions.stop();
       await analyzer?.close();
       await store.close();
     },

@@ -11,6 +11,8 @@ const root = join(__dirname, '..', '..');
 export interface TesseraProcess {
   readonly child: ChildProcess;
   readonly httpPort: number;
+  /** The MLLP (HL7 v2) port. */
+  readonly mllpPort: number;
   readonly baseUrl: string;
   /** Every JSON log line printed so far. */
   readonly logs: Record<string, unknown>[];
@@ -21,13 +23,20 @@ export interface TesseraProcess {
 }
 
 /**
- * Spawns Tessera with `TESSERA_HTTP_PORT=0` and the given extra environment.
+ * Spawns Tessera with every port 0 (free ports) and the given extra environment.
  * @param env - extra TESSERA_* variables (TESSERA_DATA_DIR at least).
  */
 export async function startTessera(env: Record<string, string>): Promise<TesseraProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server/src/main.ts')], {
     cwd: root,
-    env: { ...process.env, TESSERA_HTTP_PORT: '0', TESSERA_HOST: '127.0.0.1', ...env },
+    env: {
+      ...process.env,
+      TESSERA_HTTP_PORT: '0',
+      TESSERA_MLLP_PORT: '0',
+      TESSERA_DICOM_PORT: '0',
+      TESSERA_HOST: '127.0.0.1',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];
@@ -64,6 +73,7 @@ export async function startTessera(env: Record<string, string>): Promise<Tessera
   return {
     child,
     httpPort,
+    mllpPort: line.mllp as number,
     baseUrl: `http://127.0.0.1:${httpPort}`,
     logs,
     exited,

@@ -74,7 +74,11 @@ export function backoffDelay(attempt: number, backoff: BackoffOptions, random: n
   return Math.round(capped * (1 - backoff.jitter * random));
 }
 
-/** A readable reason from anything thrown. */
+/**
+ * A readable reason from anything thrown (with its cause's message, e.g. a socket error).
+ * @param err - what was thrown.
+ * @returns the reason text.
+ */
 export function errorReason(err: unknown): string {
   if (err instanceof Error) {
     const cause = (err as Error & { cause?: unknown }).cause;

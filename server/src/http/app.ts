@@ -14,6 +14,9 @@ import type { ResourceValidator } from '../validation/validator';
 import { fhirHandler } from './fhir-adapter';
 import type { ReadinessProbe } from './health';
 import { healthRouter } from './health';
+import { hl7Router } from './hl7-routes';
+import type { Hl7MessageHandler } from './hl7-routes';
+import type { MessageLog } from '../durable/message-log';
 import { locals, requestContext } from './request-context';
 import { sendError } from './send';
 
@@ -29,6 +32,12 @@ export interface AppDeps {
   readonly ready: ReadinessProbe;
   /** Maps an Authorization header to the caller's access, or undefined when it is not valid. */
   readonly authenticate: (authorization: string | undefined) => AccessContext | undefined;
+  /** The HL7 v2 adapter, when running: mounts `/hl7/v2` (hl7-routes.ts). */
+  readonly hl7?: {
+    readonly handler: Hl7MessageHandler;
+    readonly messages: MessageLog;
+    readonly maxMessageBytes: number;
+  };
 }
 
 /**
@@ -53,6 +62,15 @@ export function createApp(deps: AppDeps): express.Express {
       authenticate: deps.authenticate,
     }),
   );
+  if (deps.hl7) {
+    app.use(
+      hl7Router({
+        ...deps.hl7,
+        auth: deps.config.auth,
+        authenticate: deps.authenticate,
+      }),
+    );
+  }
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     sendError(res, err, locals(res).logger ?? deps.logger);
   });

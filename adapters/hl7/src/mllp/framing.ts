@@ -20,7 +20,7 @@ import { CR, DEFAULT_MAX_FRAME_BYTES, FS, VT } from './constants';
 export type MllpEvent =
   | { type: 'frame'; payload: Buffer }
   | { type: 'garbage'; bytes: number }
-  | { type: 'oversize'; bytes: number }
+  | { type: 'oversize'; bytes: number; head: Buffer }
   | { type: 'incomplete'; bytes: number };
 
 /** Options of an {@link MllpDecoder}. */
@@ -31,6 +31,9 @@ export interface MllpDecoderOptions {
 
 type State = 'outside' | 'inFrame' | 'afterFs';
 
+/** How much of an oversize frame is kept (enough for any MSH segment). */
+const OVERSIZE_HEAD_BYTES = 4096;
+
 /** Incremental MLLP decoder: `push()` chunks in, get frames and framing anomalies out. */
 export class MllpDecoder {
   private readonly maxFrameBytes: number;
@@ -38,6 +41,8 @@ export class MllpDecoder {
   private parts: Buffer[] = [];
   private size = 0;
   private oversize = false;
+  /** The first bytes of an oversize frame (its MSH), kept so the reject can echo MSH-10. */
+  private head: Buffer = Buffer.alloc(0);
   private garbage = 0;
 
   /**
@@ -77,7 +82,7 @@ export class MllpDecoder {
         if (chunk[stop] === FS) {
           this.state = 'afterFs';
         } else {
-          events.push({ type: this.oversize ? 'oversize' : 'incomplete', bytes: this.size });
+          events.push(this.openFrameEvent());
           this.startFrame();
         }
         i = stop + 1;
@@ -100,7 +105,7 @@ export class MllpDecoder {
     if (this.state === 'afterFs') {
       this.finishFrame(events);
     } else if (this.state === 'inFrame') {
-      events.push({ type: this.oversize ? 'oversize' : 'incomplete', bytes: this.size });
+      events.push(this.openFrameEvent());
       this.reset();
     }
     this.flushGarbage(events);
@@ -117,6 +122,14 @@ export class MllpDecoder {
     this.parts = [];
     this.size = 0;
     this.oversize = false;
+    this.head = Buffer.alloc(0);
+  }
+
+  /** The event for a frame that ends without FS: oversize or incomplete. */
+  private openFrameEvent(): MllpEvent {
+    return this.oversize
+      ? { type: 'oversize', bytes: this.size, head: this.head }
+      : { type: 'incomplete', bytes: this.size };
   }
 
   private append(data: Buffer): void {
@@ -126,6 +139,7 @@ export class MllpDecoder {
     }
     if (this.size > this.maxFrameBytes) {
       this.oversize = true;
+      this.head = Buffer.concat([...this.parts, data]).subarray(0, OVERSIZE_HEAD_BYTES);
       this.parts = [];
       return;
     }
@@ -137,7 +151,7 @@ export class MllpDecoder {
 
   private finishFrame(events: MllpEvent[]): void {
     if (this.oversize) {
-      events.push({ type: 'oversize', bytes: this.size });
+      events.push({ type: 'oversize', bytes: this.size, head: this.head });
     } else {
       events.push({ type: 'frame', payload: Buffer.concat(this.parts, this.size) });
     }

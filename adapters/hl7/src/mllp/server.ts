@@ -22,7 +22,11 @@ export interface ConnectionInfo {
 export type MllpHandler = (frame: Buffer, connection: ConnectionInfo) => Promise<Buffer | undefined>;
 
 /** Builds the reply to an oversize frame (e.g. an AR ACK); `undefined` sends nothing. */
-export type MllpOversizeHandler = (bytes: number, connection: ConnectionInfo) => Promise<Buffer | undefined>;
+export type MllpOversizeHandler = (
+  bytes: number,
+  connection: ConnectionInfo,
+  head: Buffer,
+) => Promise<Buffer | undefined>;
 
 /** Options of an {@link MllpServer}. */
 export interface MllpServerOptions {
@@ -45,7 +49,7 @@ export interface MllpServerEvents {
   framing: [Exclude<MllpEvent, { type: 'frame' }>, ConnectionInfo];
 }
 
-type Job = { kind: 'frame'; payload: Buffer } | { kind: 'oversize'; bytes: number };
+type Job = { kind: 'frame'; payload: Buffer } | { kind: 'oversize'; bytes: number; head: Buffer };
 
 const DEFAULT_IDLE_MS = 10 * 60 * 1000;
 /** Frames queued on one connection before the socket stops reading (a sender that ignores ACKs). */
@@ -143,7 +147,7 @@ export class MllpServer extends EventEmitter<MllpServerEvents> {
         } else {
           this.emit('framing', ev, info);
           if (ev.type === 'oversize') {
-            jobs.push({ kind: 'oversize', bytes: ev.bytes });
+            jobs.push({ kind: 'oversize', bytes: ev.bytes, head: ev.head });
           }
         }
       }
@@ -168,7 +172,7 @@ export class MllpServer extends EventEmitter<MllpServerEvents> {
         this.emit('frame', job.payload, info);
         reply = await this.options.handler(job.payload, info);
       } else {
-        reply = this.options.onOversize ? await this.options.onOversize(job.bytes, info) : undefined;
+        reply = this.options.onOversize ? await this.options.onOversize(job.bytes, info, job.head) : undefined;
       }
       if (reply && !socket.destroyed) {
         await new Promise<void>((resolve, reject) =>

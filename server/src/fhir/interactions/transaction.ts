@@ -14,7 +14,7 @@ import { requireResource, withoutId } from '../body';
 import { writtenResult } from '../results';
 import { entryToRequest } from '../transaction/entry-request';
 import { processingOrder } from '../transaction/ordering';
-import { atEntry, findSingle, lookupsHold, resolveTransaction } from '../transaction/resolution';
+import { atEntry, lookupsHold, resolveTransaction } from '../transaction/resolution';
 import type { TransactionPlan } from '../transaction/resolution';
 import { resultEntry } from '../transaction/response-entry';
 import type { FhirContext, FhirDispatch, FhirRequest, FhirResult } from '../types';
@@ -98,7 +98,7 @@ export async function prepareTransaction(bundle: Bundle, ctx: FhirContext): Prom
   const order = processingOrder(requests.map((r) => r.method));
   let plan: TransactionPlan | undefined;
   try {
-    plan = await resolveTransaction(entries, requests, (t, q) => findSingle(ctx.repo, t, q), ctx.repo);
+    plan = await resolveTransaction(entries, requests, ctx.repo);
   } catch {
     plan = undefined; // resolved again under the lock, which reports the error with its entry
   }
@@ -118,10 +118,9 @@ export async function runPreparedTransaction(
   dispatch: FhirDispatch,
 ): Promise<BundleEntry[]> {
   const tx = ctx.repo;
-  const lookup = (t: string, q: string): Promise<string | undefined> => findSingle(tx, t, q);
   let plan = prepared.plan;
-  if (plan === undefined || !(await lookupsHold(plan, lookup))) {
-    plan = await resolveTransaction(prepared.entries, prepared.requests, lookup, tx);
+  if (plan === undefined || !(await lookupsHold(plan, tx))) {
+    plan = await resolveTransaction(prepared.entries, prepared.requests, tx);
   }
   const txCtx: FhirContext = { ...ctx, inBundle: true };
   const out: BundleEntry[] = new Array<BundleEntry>(prepared.entries.length);

@@ -18,6 +18,8 @@ import { newId } from '../../repository/ids';
 import type { FhirRepository } from '../../repository/repository';
 import { requireResource, withoutId } from '../body';
 import type { FhirRequest } from '../types';
+import { BatchedLookup } from './batched-lookup';
+import type { LookupRequest } from './batched-lookup';
 import { collectConditionalReferences, isBundleUrn, rewriteReferences } from './references';
 
 /** Finds the id a search designates: undefined for none; several are a 412. */
@@ -90,20 +92,44 @@ function withTargetId(body: unknown, target: string): unknown {
   return body !== null && typeof body === 'object' ? { ...body, id } : body;
 }
 
+/** Every lookup resolving `requests` will make, so that they can be answered in batches. */
+function plannedLookups(entries: readonly BundleEntry[], requests: readonly FhirRequest[]): LookupRequest[] {
+  const planned: LookupRequest[] = [];
+  for (const [i, req] of requests.entries()) {
+    const urn = isBundleUrn(entries[i]?.fullUrl);
+    if (urn && req.method === 'POST' && req.headers.ifNoneExist) {
+      planned.push({ resourceType: req.path, query: req.headers.ifNoneExist.replace(/^\?/, '') });
+    } else if (urn && req.method === 'PUT' && req.params.length > 0) {
+      planned.push({ resourceType: req.path, query: new URLSearchParams(req.params as [string, string][]).toString() });
+    }
+    for (const ref of collectConditionalReferences(req.body, new Set())) {
+      const q = ref.indexOf('?');
+      planned.push({ resourceType: ref.slice(0, q), query: ref.slice(q + 1) });
+    }
+  }
+  return planned;
+}
+
+/** Lookups against `repo`, identifier lookups answered in batches. */
+function batchedLookup(repo: FhirRepository): BatchedLookup {
+  return new BatchedLookup(repo, (t, q) => findSingle(repo, t, q));
+}
+
 /**
  * Resolves a transaction.
  * @param entries - the Bundle entries.
  * @param requests - the entries as requests.
- * @param lookup - how searches are answered.
- * @param repo - the repository whose analyzer gets the resources ahead of their writes.
+ * @param repo - the repository searched, whose analyzer gets the resources ahead of their writes.
  * @returns the plan; rejects with the failing entry's error.
  */
 export async function resolveTransaction(
   entries: readonly BundleEntry[],
   requests: readonly FhirRequest[],
-  lookup: Lookup,
   repo: FhirRepository,
 ): Promise<TransactionPlan> {
+  const batch = batchedLookup(repo);
+  await batch.prime(plannedLookups(entries, requests));
+  const lookup = batch.lookup;
   const lookups: RecordedLookup[] = [];
   const recorded: Lookup = async (resourceType, query) => {
     const id = await lookup(resourceType, query);
@@ -184,9 +210,16 @@ export async function resolveTransaction(
 /**
  * Whether every lookup a plan made still gives the same answer.
  * @param plan - a plan resolved ahead of the lock.
- * @param lookup - searches under the lock.
+ * @param repo - the repository to search now (the transaction's).
  */
-export async function lookupsHold(plan: TransactionPlan, lookup: Lookup): Promise<boolean> {
+export async function lookupsHold(plan: TransactionPlan, repo: FhirRepository): Promise<boolean> {
+  const batch = batchedLookup(repo);
+  try {
+    await batch.prime(plan.lookups);
+  } catch {
+    return false;
+  }
+  const lookup = batch.lookup;
   for (const recorded of plan.lookups) {
     let id: string | undefined;
     try {

@@ -3,7 +3,10 @@
 // 2.14.9 MSH header fields; and each hl7-standard gap listed in issue 3.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseMessage } from '../../../../../adapters/hl7/src/message/parse';
+import { parseMessage, parseSegment, parseText } from '../../../../../adapters/hl7/src/message/parse';
+import { DEFAULT_DELIMITERS } from '../../../../../adapters/hl7/src/message/delimiters';
+import type { Hl7Delimiters } from '../../../../../adapters/hl7/src/message/delimiters';
+import type { Hl7Leaf } from '../../../../../adapters/hl7/src/message/model';
 import { Hl7ParseError } from '../../../../../adapters/hl7/src/message/errors';
 
 const MSH = 'MSH|^~\\&|LIS|LAB^1.2.3^ISO|TESSERA|HOSP|20260101120000||ORU^R01^ORU_R01|MSG0001|P|2.5.1|||AL|NE';
@@ -56,6 +59,57 @@ describe('custom delimiters (2.5.4)', () => {
     assert.equal(pid3?.repetition(2)?.component(4), 'AUTH2');
     assert.equal(m.get('PID')?.field(4)?.value(), 'x#y');
     assert.equal(m.get('PID')?.field(4)?.subcomponent(1, 2), 'z');
+  });
+});
+
+describe('custom delimiters that swap or reuse the standard ones (2.5.4)', () => {
+  it('reads standard delimiter characters as data when the message declares others', () => {
+    const m = parseMessage(msg('MSH#:*!@#A#F#R#G#20260101##ADT:A01#C1#P#2.5.1', 'NTE#1##a|b^c~d&e\\f:g@h*i'));
+    const f = m.get('NTE')?.field(3);
+    assert.equal(f?.repetitions.length, 2);
+    assert.deepEqual(f?.repetitions[0]?.components, [['a|b^c~d&e\\f'], ['g', 'h']]);
+    assert.equal(f?.repetition(2)?.value(), 'i');
+  });
+
+  it('honours delimiters that are the standard characters in other roles', () => {
+    // field ^, component |, repetition &, escape ~, subcomponent \
+    const m = parseMessage(msg('MSH^|&~\\^A^F^R^G^20260101^^ORU|R01^C1^P^2.5.1', 'OBX^1^CE^^^x|y\\z&w~F~v'));
+    assert.equal(m.delimiters.component, '|');
+    assert.equal(m.messageType.trigger, 'R01');
+    const f = m.get('OBX')?.field(5);
+    assert.deepEqual(f?.repetitions[0]?.components, [['x'], ['y', 'z']]);
+    assert.equal(f?.repetition(2)?.value(), 'w^v');
+  });
+
+  it('keeps private-use and other non-delimiter characters untouched', () => {
+    const m = parseMessage(msg('MSH#:*!@#A#F#R#G#20260101##ADT:A01#C1#P#2.5.1', 'NTE#1##\uE000|\uE001^\uFFFD'));
+    assert.equal(m.get('NTE')?.value(3), '\uE000|\uE001^\uFFFD');
+  });
+});
+
+describe('segment lines', () => {
+  it('ignores a byte order mark, leading blanks and empty lines, and needs no final terminator', () => {
+    const m = parseText(`\uFEFF${MSH}\r\r  PID|1\n\nOBR|1`);
+    assert.deepEqual(
+      m.segments.map((s) => s.id),
+      ['MSH', 'PID', 'OBR'],
+    );
+  });
+
+  it('parses one segment line on its own, whatever its id', () => {
+    for (const id of ['PID', 'FHS', 'BHS', 'zpi', 'Z']) {
+      const s = parseSegment(`${id}|1|a^b&c~d|""`, DEFAULT_DELIMITERS, 'utf8');
+      assert.equal(s.id, id);
+      assert.deepEqual(s.field(2)?.repetitions[0]?.components, [['a'], ['b', 'c']]);
+      assert.equal(s.field(2)?.repetition(2)?.value(), 'd');
+      assert.equal(s.value(3), null);
+    }
+  });
+
+  it('parses a second MSH like the first', () => {
+    const m = parseMessage(msg(MSH, 'MSH|^~\\&|X|Y'));
+    assert.equal(m.all('MSH')[1]?.value(2), '^~\\&');
+    assert.equal(m.all('MSH')[1]?.value(3), 'X');
   });
 });
 
@@ -122,4 +176,81 @@ describe('malformed input', () => {
       );
     });
   }
+});
+
+/** A small deterministic generator, so a failure can be replayed. */
+function random(seed: number): (n: number) => number {
+  let state = seed;
+  return (n) => {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    return state % n;
+  };
+}
+
+describe('lossless structure (2.5, 2.5.4, 2.7)', () => {
+  const candidates = ['|', '^', '~', '\\', '&', '#', ':', '*', '!', '@', '$', '%', '/', '+', '\uE000'];
+  const data = ['a', 'Z', '7', ' ', '"', '|', '^', '~', '&', '\\', '#', ':', '\uE000', '\uE001', 'é', '.'];
+
+  it('reads back the structure a random message was written from, in any delimiters', () => {
+    const rnd = random(2575);
+    for (let run = 0; run < 300; run++) {
+      const pool = [...candidates];
+      const chars = [0, 1, 2, 3, 4].map(() => pool.splice(rnd(pool.length), 1)[0] as string);
+      const [field, component, repetition, escape, subcomponent] = chars as [string, string, string, string, string];
+      const d: Hl7Delimiters =
+        run % 5 === 0 ? DEFAULT_DELIMITERS : { field, component, repetition, escape, subcomponent };
+      const names: [string, string][] = [
+        [d.field, 'F'],
+        [d.component, 'S'],
+        [d.repetition, 'R'],
+        [d.escape, 'E'],
+        [d.subcomponent, 'T'],
+      ];
+      // Each leaf is written (delimiters escaped) and remembered as the value it must read back as.
+      const leaf = (): [string, Hl7Leaf] => {
+        if (rnd(10) === 0) {
+          return ['""', null];
+        }
+        let raw = '';
+        let text = '';
+        for (let i = rnd(5); i > 0; i--) {
+          const c = data[rnd(data.length)] as string;
+          const name = names.find(([ch]) => ch === c)?.[1];
+          raw += name === undefined ? c : `${d.escape}${name}${d.escape}`;
+          text += c;
+        }
+        return [raw, raw === '""' ? null : text];
+      };
+      const expected: Hl7Leaf[][][][] = [];
+      const fields: string[] = [];
+      for (let f = 1 + rnd(6); f > 0; f--) {
+        const reps: Hl7Leaf[][][] = [];
+        const repTexts: string[] = [];
+        for (let r = 1 + rnd(3); r > 0; r--) {
+          const comps: Hl7Leaf[][] = [];
+          const compTexts: string[] = [];
+          for (let c = 1 + rnd(3); c > 0; c--) {
+            const subs = Array.from({ length: 1 + rnd(3) }, leaf);
+            comps.push(subs.map(([, v]) => v));
+            compTexts.push(subs.map(([raw]) => raw).join(d.subcomponent));
+          }
+          reps.push(comps);
+          repTexts.push(compTexts.join(d.component));
+        }
+        expected.push(reps);
+        fields.push(repTexts.join(d.repetition));
+      }
+      const header = `MSH${d.field}${d.component}${d.repetition}${d.escape}${d.subcomponent}`;
+      const text = [
+        `${header}${d.field}A${d.field.repeat(6)}ORU${d.field}C${run}${d.field}P${d.field}2.5.1`,
+        'ZXY' + d.field + fields.join(d.field),
+      ].join('\r');
+      const segment = parseText(text).get('ZXY');
+      assert.deepEqual(
+        segment?.fields.map((fl) => fl.repetitions.map((rep) => rep.components)),
+        expected,
+        `run ${run}: ${JSON.stringify(text)}`,
+      );
+    }
+  });
 });

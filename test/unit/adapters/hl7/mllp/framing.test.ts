@@ -106,17 +106,21 @@ describe('MllpDecoder', () => {
     for (let i = 0; i < wire.length; i += 64) {
       events.push(...d.push(wire.subarray(i, i + 64)));
     }
-    assert.deepEqual(events, [
-      { type: 'oversize', bytes: 1000 },
-      { type: 'frame', payload: Buffer.from('OK') },
-    ]);
+    const [first, second] = events;
+    assert.equal(events.length, 2);
+    assert.equal(first?.type, 'oversize');
+    // The head (the first bytes seen, at most 4 KB) is kept so the reject can echo the MSH.
+    const head = first?.type === 'oversize' ? first.head : Buffer.alloc(0);
+    assert.equal(first?.type === 'oversize' && first.bytes, 1000);
+    assert.ok(head.length > 100 && big.subarray(0, head.length).equals(head));
+    assert.deepEqual(second, { type: 'frame', payload: Buffer.from('OK') });
   });
 
   it('resynchronizes when an oversize frame has no end and a new frame begins', () => {
     const d = new MllpDecoder({ maxFrameBytes: 10 });
     const events = d.push(Buffer.concat([Buffer.from([VT]), Buffer.alloc(50, 0x42), encodeFrame(Buffer.from('NEXT'))]));
     assert.deepEqual(events, [
-      { type: 'oversize', bytes: 50 },
+      { type: 'oversize', bytes: 50, head: Buffer.alloc(50, 0x42) },
       { type: 'frame', payload: Buffer.from('NEXT') },
     ]);
   });
