@@ -16,6 +16,8 @@ export interface Connections {
 }
 
 const BUSY_TIMEOUT_MS = 5000;
+/** WAL pages after which the writer checkpoints itself (SQLite's default is 1000). */
+const WRITER_CHECKPOINT_PAGES = 8000;
 
 function configure(db: Database.Database, synchronous: SynchronousMode): void {
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -42,6 +44,10 @@ export function openConnections(path: string, synchronous: SynchronousMode): Con
     if (path === ':memory:') {
       return { write, read: write };
     }
+    // Checkpoints mostly run on a worker thread (checkpointer.ts). The writer's own automatic
+    // checkpoint stays, rarely, so that the WAL is reset: only a checkpoint with no writer in
+    // between can find every frame copied, and by then the worker has copied nearly all of them.
+    write.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
     const read = new Database(path);
     configure(read, synchronous);
     read.pragma('query_only = ON');

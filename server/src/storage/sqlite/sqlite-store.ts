@@ -14,6 +14,7 @@ import { SqliteChangeFeed } from './durable/changes';
 import { SqliteMessageLog } from './durable/messages';
 import { SqliteWorkQueue } from './durable/queue';
 import { SqliteDurableState } from './durable/state';
+import { WalCheckpointer } from './checkpointer';
 import { closeConnections, openConnections, type Connections, type SynchronousMode } from './connections';
 import { ConnectionReader, SqliteReader } from './reader';
 import { listTypes, migrate } from './schema';
@@ -42,6 +43,8 @@ interface OpenState {
   readonly queue: WriteQueue;
   /** Flushes the WAL before commits are acknowledged (synchronous `full` on a file). */
   readonly walSync?: WalSync;
+  /** Checkpoints the WAL off the main thread (files only). */
+  readonly checkpointer?: WalCheckpointer;
 }
 
 /** Run `PRAGMA optimize` (refresh planner statistics when useful) every this many commits. */
@@ -147,6 +150,7 @@ export class SqliteStore extends SqliteReader implements Store {
       return;
     }
     await state.queue.whenIdle();
+    await state.checkpointer?.stop();
     await state.walSync?.close();
     state.reader.cache.clear();
     state.writeReader.cache.clear();
@@ -211,6 +215,7 @@ export class SqliteStore extends SqliteReader implements Store {
       writeReader: new ConnectionReader(new StatementCache(connections.write), types.writeView),
       queue,
       walSync,
+      checkpointer: connections.write.memory ? undefined : new WalCheckpointer(this.options.path),
     };
     return this.state;
   }
