@@ -70,7 +70,13 @@ export function ormO01(o: MessageOptions): string {
       header(o, 'ORM^O01^ORM_O01'),
       pid(o),
       `ORC|NW|${placer}^RIS|${filler}^LAB||SC||^^^20261125110000^^R||20261125100000|||1234^Smith^John^^^^^^NPI`,
-      segment('OBR', { 1: '1', 2: `${placer}^RIS`, 3: `${filler}^LAB`, 4: '36643-5^XR Chest 2 Views^LN', 18: o.accession }),
+      segment('OBR', {
+        1: '1',
+        2: `${placer}^RIS`,
+        3: `${filler}^LAB`,
+        4: '36643-5^XR Chest 2 Views^LN',
+        18: o.accession,
+      }),
     ].join('\r') + '\r'
   );
 }

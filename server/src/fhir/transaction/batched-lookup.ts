@@ -11,7 +11,9 @@ import type { Identifier, Resource } from '@medplum/fhirtypes';
 import { splitEscaped, unescapeValue } from '../../search/search-escape';
 import type { FhirRepository } from '../../repository/repository';
 import { fhirError } from '../../errors/outcome';
-import type { Lookup } from './resolution';
+
+/** Finds the id a search designates: undefined for none; several are a 412. */
+export type Lookup = (resourceType: string, query: string) => Promise<string | undefined>;
 
 /** One lookup to answer. */
 export interface LookupRequest {

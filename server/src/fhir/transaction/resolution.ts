@@ -19,11 +19,8 @@ import type { FhirRepository } from '../../repository/repository';
 import { requireResource, withoutId } from '../body';
 import type { FhirRequest } from '../types';
 import { BatchedLookup } from './batched-lookup';
-import type { LookupRequest } from './batched-lookup';
+import type { Lookup, LookupRequest } from './batched-lookup';
 import { collectConditionalReferences, isBundleUrn, rewriteReferences } from './references';
-
-/** Finds the id a search designates: undefined for none; several are a 412. */
-export type Lookup = (resourceType: string, query: string) => Promise<string | undefined>;
 
 /** One lookup made while resolving, with its answer. */
 interface RecordedLookup {
