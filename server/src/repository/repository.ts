@@ -119,9 +119,10 @@ export interface FhirRepository {
   /**
    * A hint: starts validating and indexing `resource` now (on the analyzer threads) so that a later
    * create or update of this same object, e.g. inside a transaction holding the write lock, does
-   * not wait for it. Has no effect on what is stored.
+   * not wait for it. Has no effect on what is stored. The promise settles (never rejects) when
+   * the analysis is done: awaiting it before taking a write lock keeps the lock short.
    */
-  preanalyze(resource: Resource): void;
+  preanalyze(resource: Resource): Promise<void>;
 
   /**
    * Runs `fn` atomically with a repository bound to the transaction: everything written through

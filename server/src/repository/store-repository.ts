@@ -239,12 +239,21 @@ export class StoreRepository implements FhirRepository {
     return historyBundle(`${this.deps.baseUrl()}/fhir`, request, query, { ...page, versions: visible });
   }
 
-  preanalyze(resource: Resource): void {
-    if (this.deps.analyzer && this.deps.prefetched && !this.deps.prefetched.has(resource)) {
-      const pending = this.deps.analyzer.analyze(resource);
-      pending.catch(() => undefined); // surfaced when the write awaits it
-      this.deps.prefetched.set(resource, pending);
+  preanalyze(resource: Resource): Promise<void> {
+    const prefetched = this.deps.prefetched;
+    if (!this.deps.analyzer || !prefetched) {
+      return Promise.resolve();
     }
+    let pending = prefetched.get(resource);
+    if (pending === undefined) {
+      pending = this.deps.analyzer.analyze(resource);
+      prefetched.set(resource, pending);
+    }
+    // Failures are surfaced when the write awaits the analysis, not here.
+    return pending.then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   /** Validation + index extraction: prefetched, on the analyzer pool, or on this thread. */

@@ -99,6 +99,8 @@ export async function prepareTransaction(bundle: Bundle, ctx: FhirContext): Prom
   let plan: TransactionPlan | undefined;
   try {
     plan = await resolveTransaction(entries, requests, ctx.repo);
+    // Wait for validation and indexing here, before the write lock, not while holding it.
+    await plan.analyzed;
   } catch {
     plan = undefined; // resolved again under the lock, which reports the error with its entry
   }
@@ -127,6 +129,19 @@ export async function runPreparedTransaction(
   for (const i of prepared.order) {
     try {
       const req = plan.requests[i] as FhirRequest;
+      const found = plan.found.get(i);
+      if (found !== undefined) {
+        // ifNoneExist matched: http.html#ccreate answers 200 with the existing resource, writes nothing.
+        const [type, id] = found.split('/') as [string, string];
+        out[i] = resultEntry(
+          writtenResult(txCtx, {
+            resource: await tx.read<Resource>(type as Resource['resourceType'], id),
+            created: false,
+          }),
+          prepared.base,
+        );
+        continue;
+      }
       out[i] = resultEntry(
         await runEntry(req, plan.assigned.get(i), txCtx, dispatch, plan.resources.get(i)),
         prepared.base,

@@ -33,12 +33,16 @@ interface RecordedLookup {
 export interface TransactionPlan {
   /** Entry index -> server id for POST entries that create. */
   readonly assigned: ReadonlyMap<number, string>;
+  /** Entry index -> `Type/id` for POST entries whose `ifNoneExist` matched: nothing to write. */
+  readonly found: ReadonlyMap<number, string>;
   /** The entry requests with every reference rewritten (conditional PUTs turned into plain updates). */
   readonly requests: readonly FhirRequest[];
   /** POST resources to create, already handed to the analyzer. */
   readonly resources: ReadonlyMap<number, Resource>;
   /** The lookups the plan depends on (checked again under the lock). */
   readonly lookups: readonly RecordedLookup[];
+  /** Settles when every resource's validation and indexing is done (never rejects). */
+  readonly analyzed: Promise<void>;
 }
 
 /**
@@ -135,6 +139,7 @@ export async function resolveTransaction(
   };
   const map = new Map<string, string>();
   const assigned = new Map<number, string>();
+  const found = new Map<number, string>();
   /** Conditional PUT entries turned into updates of a known id. */
   const targets = new Map<number, string>();
   for (const [i, req] of requests.entries()) {
@@ -151,6 +156,8 @@ export async function resolveTransaction(
       const id = existing ?? newId();
       if (existing === undefined) {
         assigned.set(i, id);
+      } else {
+        found.set(i, `${req.path}/${existing}`);
       }
       map.set(fullUrl, `${req.path}/${id}`);
     } else if (req.method === 'PUT' && PLAIN_PATH.test(req.path)) {
@@ -168,6 +175,7 @@ export async function resolveTransaction(
   }
   const rewritten: FhirRequest[] = [];
   const resources = new Map<number, Resource>();
+  const analyses: Promise<void>[] = [];
   for (const [i, original] of requests.entries()) {
     try {
       for (const ref of collectConditionalReferences(original.body, new Set())) {
@@ -194,14 +202,21 @@ export async function resolveTransaction(
     rewritten.push(req);
     if (assigned.has(i)) {
       const resource = withoutId(requireResource(req.body, req.path));
-      repo.preanalyze(resource);
+      analyses.push(repo.preanalyze(resource));
       resources.set(i, resource);
     } else if (req.method === 'PUT' && PLAIN_PATH.test(req.path) && req.body !== null && typeof req.body === 'object') {
       // The update handler passes this very object to the repository, which finds the analysis.
-      repo.preanalyze(req.body as Resource);
+      analyses.push(repo.preanalyze(req.body as Resource));
     }
   }
-  return { assigned, requests: rewritten, resources, lookups };
+  return {
+    assigned,
+    found,
+    requests: rewritten,
+    resources,
+    lookups,
+    analyzed: Promise.all(analyses).then(() => undefined),
+  };
 }
 
 /**
