@@ -98,6 +98,7 @@ export async function startTessera(config: TesseraConfig, logger: Logger): Promi
     metrics,
     ready,
     authenticate,
+    queue: store.records.queue,
     hl7: { handler: hl7Pipeline, messages: store.records.messages, maxMessageBytes: config.hl7MaxMessageBytes },
   });
   const server = createServer(app);

@@ -19,6 +19,7 @@ import { createMetrics, instrumentStore } from '../../server/src/observability/m
 import { createRepositoryFactory } from '../../server/src/repository/create-repository';
 import type { FhirRepository } from '../../server/src/repository/repository';
 import { SqliteStore } from '../../server/src/storage/sqlite/sqlite-store';
+import type { Store } from '../../server/src/storage/store';
 import { createValidator } from '../../server/src/validation/fhir-validator';
 
 /** The base URL the test app reports in links and Location headers. */
@@ -41,6 +42,8 @@ export interface TestApp {
   readonly config: TesseraConfig;
   /** A system-access repository on the same store, for arranging and checking data directly. */
   readonly repo: FhirRepository;
+  /** The store itself (its durable records: queue, message log). */
+  readonly store: Store;
   close(): Promise<void>;
 }
 
@@ -78,12 +81,14 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
         return { ok: true, checks: { store: 'ok' } };
       }),
     authenticate: createStaticTokenAuthenticator(options.token ?? 'test-token'),
+    queue: store.records.queue,
   });
   return {
     app,
     request: supertest.agent(app),
     config,
     repo: repositoryFor(systemAccess),
+    store,
     async close(): Promise<void> {
       await store.close();
       await rm(dir, { recursive: true, force: true });

@@ -28,6 +28,8 @@ export const errorCodes = {
   TESSERA_E_AUTH_FORBIDDEN: { status: 403, issue: 'forbidden', text: 'The access context does not allow this' },
   TESSERA_E_FHIR_UNKNOWN_TYPE: { status: 404, issue: 'not-supported', text: 'Unknown resource type' },
   TESSERA_E_FHIR_NOT_FOUND: { status: 404, issue: 'not-found', text: 'Resource not found' },
+  TESSERA_E_QUEUE_JOB_NOT_FOUND: { status: 404, issue: 'not-found', text: 'No job with this id in the work queue' },
+  TESSERA_E_QUEUE_JOB_ACTIVE: { status: 409, issue: 'conflict', text: 'The job is waiting or running' },
   TESSERA_E_HL7_MESSAGE_NOT_FOUND: {
     status: 404,
     issue: 'not-found',

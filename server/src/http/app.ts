@@ -17,6 +17,8 @@ import { healthRouter } from './health';
 import { hl7Router } from './hl7-routes';
 import type { Hl7MessageHandler } from './hl7-routes';
 import type { MessageLog } from '../durable/message-log';
+import type { WorkQueue } from '../durable/work-queue';
+import { queueRouter } from './queue-routes';
 import { locals, requestContext } from './request-context';
 import { sendError } from './send';
 
@@ -33,6 +35,8 @@ export interface AppDeps {
   /** Maps an Authorization header to the caller's access, or undefined when it is not valid. */
   readonly authenticate: (authorization: string | undefined) => AccessContext | undefined;
   /** The HL7 v2 adapter, when running: mounts `/hl7/v2` (hl7-routes.ts). */
+  /** The durable work queue, when running: mounts `/admin/queue` (queue-routes.ts). */
+  readonly queue?: WorkQueue;
   readonly hl7?: {
     readonly handler: Hl7MessageHandler;
     readonly messages: MessageLog;
@@ -62,6 +66,9 @@ export function createApp(deps: AppDeps): express.Express {
       authenticate: deps.authenticate,
     }),
   );
+  if (deps.queue) {
+    app.use(queueRouter({ queue: deps.queue, auth: deps.config.auth, authenticate: deps.authenticate }));
+  }
   if (deps.hl7) {
     app.use(
       hl7Router({

@@ -15,10 +15,9 @@ import type { AccessContext } from '../context';
 import { MESSAGE_STATUSES } from '../durable/message-log';
 import type { MessageLog, MessageRecord, MessageStatus } from '../durable/message-log';
 import { fhirError } from '../errors/outcome';
-import { authenticateRequest } from '../auth/middleware';
 import { readBody } from './body';
-import { locals } from './request-context';
-import { sendError, sendJson } from './send';
+import { authenticated, queryOf } from './admin-auth';
+import { sendJson } from './send';
 
 /** What the HL7 routes call: the adapter's pipeline (adapters/hl7/src/inbound/pipeline.ts). */
 export interface Hl7MessageHandler {
@@ -82,21 +81,8 @@ function statuses(raw: unknown): MessageStatus[] | undefined {
  */
 export function hl7Router(deps: Hl7RoutesDeps): express.Router {
   const router = express.Router();
-  const run =
-    (fn: (req: Request, res: Response) => Promise<void>) =>
-    (req: Request, res: Response): void => {
-      const auth = authenticateRequest(
-        { mode: deps.auth, authenticate: deps.authenticate },
-        'hl7',
-        req.headers.authorization,
-      );
-      if (!auth.ok) {
-        res.setHeader('WWW-Authenticate', auth.challenge);
-        sendError(res, auth.error, locals(res).logger);
-        return;
-      }
-      fn(req, res).catch((err: unknown) => sendError(res, err, locals(res).logger));
-    };
+  const run = (fn: (req: Request, res: Response) => Promise<void>): ((req: Request, res: Response) => void) =>
+    authenticated(deps, fn);
 
   router.post(
     '/hl7/v2',
@@ -123,7 +109,7 @@ export function hl7Router(deps: Hl7RoutesDeps): express.Router {
   router.get(
     '/hl7/v2/messages',
     run(async (req, res) => {
-      const q = new URLSearchParams(req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '');
+      const q = queryOf(req);
       const count = Math.min(Number(q.get('_count') ?? 100) || 100, MAX_LIST);
       const list = await deps.messages.list({
         status: statuses(q.get('status') ?? undefined),
