@@ -6,16 +6,13 @@
  * resolve through the link (documented in adapters/hl7/README.md): rewriting every referencing
  * resource would turn one message into an unbounded transaction.
  */
-import type { Identifier, Patient, PatientLink } from '@medplum/fhirtypes';
+import type { Patient, PatientLink } from '@medplum/fhirtypes';
 import { fhirError } from '../../../../server/src/errors/outcome';
 import { findSingle } from '../../../../server/src/fhir/interactions/transaction';
 import type { FhirRepository } from '../../../../server/src/repository/repository';
+import { identifierQuery as query } from '../mapping/bundle/search-query';
 import type { PatientMerge } from '../mapping/map-message';
 
-function query(identifier: Identifier): string {
-  const system = identifier.system ?? '';
-  return new URLSearchParams({ identifier: `${system}|${identifier.value ?? ''}` }).toString();
-}
 
 function withLink(links: readonly PatientLink[] | undefined, link: PatientLink): PatientLink[] {
   const others = (links ?? []).filter((l) => l.other?.reference !== link.other.reference);

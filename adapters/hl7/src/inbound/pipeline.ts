@@ -148,7 +148,9 @@ export class Hl7InboundPipeline {
     try {
       message = parseMessage(record.raw);
     } catch (err) {
-      const ack = buildRejectForUnparseable(record.raw, err instanceof Error ? err.message : 'unparseable');
+      const reason = err instanceof Error ? err.message : 'unparseable';
+      const ack = buildRejectForUnparseable(record.raw, reason);
+      await this.deps.messages.recordOutcome(id, { status: 'rejected', ackCode: 'AR', ack, error: reason });
       return { ack, id, duplicate: false };
     }
     return this.process(record.id, message);
