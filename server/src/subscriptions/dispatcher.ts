@@ -34,6 +34,10 @@ import type { LiveSubscription } from './subscription-set';
 export const POSITION_KEY = 'subscriptions.position';
 /** Stored position meaning "before the first change" (the feed was empty on first start). */
 const START = '';
+/** How long a consumed position may stay unsaved when it produced no job. */
+const POSITION_PERSIST_MS = 1000;
+/** Pause after a wake-up before reading the feed, so that concurrent commits share one round. */
+const COALESCE_MS = 20;
 
 /** Options of a {@link SubscriptionDispatcher}. */
 export interface DispatcherOptions {
@@ -56,6 +60,10 @@ export interface DispatcherOptions {
 export class SubscriptionDispatcher {
   private readonly delay = new WakeableDelay();
   private live: LiveSubscription[] | undefined;
+  /** A position consumed but not yet saved (batches that matched nothing). */
+  private unsaved: string | undefined;
+  /** When the position was last saved. */
+  private persistedAt = 0;
   private running = false;
   private loop: Promise<void> | undefined;
 
@@ -82,6 +90,10 @@ export class SubscriptionDispatcher {
     this.running = false;
     this.delay.wake();
     await this.loop;
+    if (this.unsaved !== undefined) {
+      await this.options.records.state.setState(POSITION_KEY, this.unsaved);
+      this.unsaved = undefined;
+    }
   }
 
   /**
@@ -100,6 +112,13 @@ export class SubscriptionDispatcher {
       this.live = await loadLiveSubscriptions(repo, this.options.senders, this.options.logger);
     }
     const jobs = await this.match(changes, this.live);
+    if (jobs.length === 0 && Date.now() - this.persistedAt < POSITION_PERSIST_MS) {
+      // Nothing to deliver: the position moves in memory and is saved at most once a second, so a
+      // busy server does not pay a transaction per commit for it. A crash replays at most that
+      // second of changes; they matched nothing then, and enqueue keys stop any duplicate.
+      this.unsaved = last.position;
+      return changes.length;
+    }
     let created = 0;
     await repo.withTransaction(async (_tx, tx) => {
       for (const job of jobs) {
@@ -107,6 +126,8 @@ export class SubscriptionDispatcher {
       }
       await tx.state.setState(POSITION_KEY, last.position);
     });
+    this.unsaved = undefined;
+    this.persistedAt = Date.now();
     if (created > 0) {
       this.options.logger.debug({ jobs: created, position: last.position }, 'subscription deliveries enqueued');
       this.options.onEnqueued?.();
@@ -124,6 +145,8 @@ export class SubscriptionDispatcher {
       }
       if (this.running && consumed < this.batchSize()) {
         await this.delay.sleep(this.options.pollMs ?? 200);
+        // Commits wake the loop; a short pause lets the commits of a busy moment share one round.
+        await new Promise((resolve) => setTimeout(resolve, COALESCE_MS));
       }
     }
   }
@@ -134,6 +157,9 @@ export class SubscriptionDispatcher {
 
   /** The saved position; on first start, the latest change (saved at once, so a restart keeps it). */
   private async position(): Promise<string | undefined> {
+    if (this.unsaved !== undefined) {
+      return this.unsaved;
+    }
     const { state, changes } = this.options.records;
     const saved = await state.getState(POSITION_KEY);
     if (saved !== undefined) {

@@ -81,35 +81,52 @@ describe('HL7 v2 inbound (real process)', () => {
     assert.ok((line?.mllp as number) > 0);
   });
 
-  it('accepts an ORM and an ORU sent by mllp_send (--loose, \\n endings) and links them', { skip: skipMllpSend }, async () => {
-    const orm = ormO01({ controlId: 'MS-ORM-1', mrn: 'MS100', placer: 'PL100', filler: 'FL100', accession: 'ACC100' });
-    const oru = oruR01({ controlId: 'MS-ORU-1', mrn: 'MS100', placer: 'PL100', filler: 'FL100' }, 10);
-    const file = join(dir, 'loose.hl7');
-    // --loose turns \n into \r and splits on each MSH: the way files arrive from interface engines.
-    await writeFile(file, (orm + oru).replace(/\r/g, '\n'));
-    const { stdout } = await run(mllpSend ?? 'mllp_send', ['--loose', '-p', String(tessera.mllpPort), '-f', file, '127.0.0.1']);
-    const acks = stdout.split(/(?=MSH\|)/).filter((a) => a.startsWith('MSH|'));
-    assert.equal(acks.length, 2, stdout);
-    assert.deepEqual(msa(acks[0] as string), { code: 'AA', controlId: 'MS-ORM-1' });
-    assert.deepEqual(msa(acks[1] as string), { code: 'AA', controlId: 'MS-ORU-1' });
+  it(
+    'accepts an ORM and an ORU sent by mllp_send (--loose, \\n endings) and links them',
+    { skip: skipMllpSend },
+    async () => {
+      const orm = ormO01({
+        controlId: 'MS-ORM-1',
+        mrn: 'MS100',
+        placer: 'PL100',
+        filler: 'FL100',
+        accession: 'ACC100',
+      });
+      const oru = oruR01({ controlId: 'MS-ORU-1', mrn: 'MS100', placer: 'PL100', filler: 'FL100' }, 10);
+      const file = join(dir, 'loose.hl7');
+      // --loose turns \n into \r and splits on each MSH: the way files arrive from interface engines.
+      await writeFile(file, (orm + oru).replace(/\r/g, '\n'));
+      const { stdout } = await run(mllpSend ?? 'mllp_send', [
+        '--loose',
+        '-p',
+        String(tessera.mllpPort),
+        '-f',
+        file,
+        '127.0.0.1',
+      ]);
+      const acks = stdout.split(/(?=MSH\|)/).filter((a) => a.startsWith('MSH|'));
+      assert.equal(acks.length, 2, stdout);
+      assert.deepEqual(msa(acks[0] as string), { code: 'AA', controlId: 'MS-ORM-1' });
+      assert.deepEqual(msa(acks[1] as string), { code: 'AA', controlId: 'MS-ORU-1' });
 
-    const requests = await fhir<Bundle>('ServiceRequest?identifier=PL100');
-    assert.equal(requests.body.entry?.length, 1);
-    const order = requests.body.entry?.[0]?.resource as ServiceRequest;
-    assert.ok(
-      order.identifier?.some((i) => i.value === 'ACC100'),
-      'accession number on the order',
-    );
-    const reports = await fhir<Bundle>('DiagnosticReport?identifier=FL100');
-    assert.equal(reports.body.entry?.length, 1);
-    const report = reports.body.entry?.[0]?.resource as DiagnosticReport;
-    assert.equal(report.basedOn?.[0]?.reference, `ServiceRequest/${order.id}`);
-    assert.equal(report.result?.length, 10);
-    assert.equal(await count('Patient?identifier=MS100'), 1);
-    const patient = (await fhir<Bundle>('Patient?identifier=MS100')).body.entry?.[0]?.resource as Patient;
-    assert.equal(report.subject?.reference, `Patient/${patient.id}`);
-    assert.ok(report.meta?.source, 'meta.source names the sender');
-  });
+      const requests = await fhir<Bundle>('ServiceRequest?identifier=PL100');
+      assert.equal(requests.body.entry?.length, 1);
+      const order = requests.body.entry?.[0]?.resource as ServiceRequest;
+      assert.ok(
+        order.identifier?.some((i) => i.value === 'ACC100'),
+        'accession number on the order',
+      );
+      const reports = await fhir<Bundle>('DiagnosticReport?identifier=FL100');
+      assert.equal(reports.body.entry?.length, 1);
+      const report = reports.body.entry?.[0]?.resource as DiagnosticReport;
+      assert.equal(report.basedOn?.[0]?.reference, `ServiceRequest/${order.id}`);
+      assert.equal(report.result?.length, 10);
+      assert.equal(await count('Patient?identifier=MS100'), 1);
+      const patient = (await fhir<Bundle>('Patient?identifier=MS100')).body.entry?.[0]?.resource as Patient;
+      assert.equal(report.subject?.reference, `Patient/${patient.id}`);
+      assert.ok(report.meta?.source, 'meta.source names the sender');
+    },
+  );
 
   it('answers a re-send with the same ACK, byte for byte, and stores nothing twice', async () => {
     const oru = Buffer.from(oruR01({ controlId: 'DUP-1', mrn: 'DUP100' }, 3));

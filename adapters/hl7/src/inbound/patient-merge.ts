@@ -13,7 +13,6 @@ import type { FhirRepository } from '../../../../server/src/repository/repositor
 import { identifierQuery as query } from '../mapping/bundle/search-query';
 import type { PatientMerge } from '../mapping/map-message';
 
-
 function withLink(links: readonly PatientLink[] | undefined, link: PatientLink): PatientLink[] {
   const others = (links ?? []).filter((l) => l.other?.reference !== link.other.reference);
   return [...others, link];

@@ -114,13 +114,25 @@ export class SqliteWorkQueue implements WorkQueue {
   }
 
   /** {@inheritDoc WorkQueue.lease} */
-  lease(topics: readonly string[], options: LeaseOptions): Promise<LeasedJob[]> {
+  async lease(topics: readonly string[], options: LeaseOptions): Promise<LeasedJob[]> {
     if (topics.length === 0 || options.limit <= 0) {
-      return Promise.resolve([]);
+      return [];
+    }
+    const now = (options.now ?? new Date()).getTime();
+    const marks = topics.map(() => '?').join(', ');
+    // Idle workers poll: a read on the committed connection answers "nothing due" without a
+    // write transaction (and its fsync). A job that becomes due just after is found next poll.
+    const due = this.db
+      .read()
+      .get(
+        `SELECT 1 FROM ${QUEUE_TABLE} WHERE topic IN (${marks}) AND ` +
+          `((status = 'ready' AND available_at <= ?) OR (status = 'leased' AND lease_until <= ?)) LIMIT 1`,
+      )
+      .get(...topics, now, now);
+    if (due === undefined) {
+      return [];
     }
     return this.db.write((cache) => {
-      const now = (options.now ?? new Date()).getTime();
-      const marks = topics.map(() => '?').join(', ');
       const rows = cache
         .get(
           `SELECT * FROM ${QUEUE_TABLE} WHERE topic IN (${marks}) AND ` +
