@@ -27,6 +27,16 @@ const adt = (event: string, controlId: string, mrn: string, extra: string[] = []
     ].join('\r') + '\r',
   );
 
+/** ADT^A40: NEW1 survives, OLD1 is merged into it. */
+const A40_NEW1_OLD1 = Buffer.from(
+  [
+    'MSH|^~\\&|ADT|HOSP|TESSERA|HOSP|20261125090000||ADT^A40^ADT_A39|M-3|P|2.5.1',
+    'EVN|A40',
+    'PID|1||NEW1^^^HOSP^MR||Doe^Jane||19800215|F',
+    'MRG|OLD1^^^HOSP^MR',
+  ].join('\r') + '\r',
+);
+
 describe('ADT^A40 merge through the pipeline', () => {
   let t: TestApp;
   let pipeline: Hl7InboundPipeline;
@@ -55,17 +65,7 @@ describe('ADT^A40 merge through the pipeline', () => {
     assert.equal(ackCode((await pipeline.handle(adt('A01', 'M-1', 'OLD1'), 'test')).ack), 'AA');
     const oru = await pipeline.handle(Buffer.from(oruR01({ controlId: 'M-2', mrn: 'OLD1' }, 1)), 'test');
     assert.equal(ackCode(oru.ack), 'AA');
-    const merged = await pipeline.handle(
-      Buffer.from(
-        [
-          'MSH|^~\\&|ADT|HOSP|TESSERA|HOSP|20261125090000||ADT^A40^ADT_A39|M-3|P|2.5.1',
-          'EVN|A40',
-          'PID|1||NEW1^^^HOSP^MR||Doe^Jane||19800215|F',
-          'MRG|OLD1^^^HOSP^MR',
-        ].join('\r') + '\r',
-      ),
-      'test',
-    );
+    const merged = await pipeline.handle(A40_NEW1_OLD1, 'test');
     assert.equal(ackCode(merged.ack), 'AA');
     const old = await patientBy('OLD1');
     const survivor = await patientBy('NEW1');
@@ -75,17 +75,7 @@ describe('ADT^A40 merge through the pipeline', () => {
     const report = (await t.request.get('/fhir/DiagnosticReport?identifier=FM-2')).body as Bundle;
     assert.equal((report.entry?.[0]?.resource as DiagnosticReport).subject?.reference, `Patient/${old.id}`);
     // Re-sending the merge changes nothing (same ACK, no new versions).
-    const again = await pipeline.handle(
-      Buffer.from(
-        [
-          'MSH|^~\\&|ADT|HOSP|TESSERA|HOSP|20261125090000||ADT^A40^ADT_A39|M-3|P|2.5.1',
-          'EVN|A40',
-          'PID|1||NEW1^^^HOSP^MR||Doe^Jane||19800215|F',
-          'MRG|OLD1^^^HOSP^MR',
-        ].join('\r') + '\r',
-      ),
-      'test',
-    );
+    const again = await pipeline.handle(A40_NEW1_OLD1, 'test');
     assert.ok(again.ack.equals(merged.ack));
     assert.equal((await patientBy('OLD1')).meta?.versionId, old.meta?.versionId);
   });
