@@ -43,12 +43,16 @@ export function encodingFor(charset: string | undefined): Hl7Encoding {
  * @returns the declared character set, or undefined
  */
 export function readRawCharset(raw: Buffer): string | undefined {
-  const bytes = raw.toString('latin1');
-  const start = bytes.indexOf('MSH');
+  // Only the MSH line is decoded (latin1 keeps every byte, so offsets are byte offsets).
+  const start = raw.indexOf('MSH', 0, 'latin1');
   if (start < 0) {
     return undefined;
   }
-  const line = bytes.slice(start).split(/\r\n|\r|\n/)[0] ?? '';
+  let end = start;
+  while (end < raw.length && raw[end] !== 0x0d && raw[end] !== 0x0a) {
+    end++;
+  }
+  const line = raw.toString('latin1', start, end);
   const fieldSep = line.charAt(3);
   const encoding = line.slice(4, line.indexOf(fieldSep, 4));
   if (fieldSep === '' || encoding.length < 2) {

@@ -14,6 +14,12 @@ import { randomUUID } from 'node:crypto';
 import type { Bundle, BundleEntry, Identifier, Reference, Resource } from '@medplum/fhirtypes';
 import { identifierQuery } from './search-query';
 
+/** `urn:uuid:` and the first 24 characters (8-4-4-4 plus the dash) of a per-process random UUID. */
+const URN_PREFIX = `urn:uuid:${randomUUID().slice(0, 24)}`;
+/** 12 hex digits. */
+const URN_COUNTER_LIMIT = 16 ** 12;
+let urnCounter = 0;
+
 /**
  * Whether conditionally updated entries are referenced by their `urn:uuid:` fullUrl (true) or by a
  * conditional reference `Type?identifier=..` (false). Conditional references are resolved against
@@ -27,7 +33,6 @@ export class BundleBuilder {
   private readonly entries = new Map<string, BundleEntry>();
   /** One `urn:uuid:` per entry key, handed out before or when the entry is added. */
   private readonly urns = new Map<string, string>();
-  private base: string | undefined;
 
   /**
    * @param source - the `meta.source` every resource gets
@@ -41,10 +46,11 @@ export class BundleBuilder {
   private urnFor(key: string): string {
     let urn = this.urns.get(key);
     if (urn === undefined) {
-      // One random UUID per Bundle, its last 12 hex digits replaced by a counter: unique within
-      // the Bundle (all a fullUrl needs) for the price of one random draw.
-      this.base ??= `urn:uuid:${randomUUID().slice(0, 24)}`;
-      urn = this.base + (this.urns.size + 1).toString(16).padStart(12, '0');
+      // A random UUID drawn once per process, its last 12 hex digits replaced by a counter: unique
+      // within the Bundle (all a fullUrl needs, https://hl7.org/fhir/R4/bundle.html#fullUrl) and
+      // across Bundles of this process, without a random draw per Bundle.
+      urnCounter = (urnCounter + 1) % URN_COUNTER_LIMIT;
+      urn = URN_PREFIX + urnCounter.toString(16).padStart(12, '0');
       this.urns.set(key, urn);
     }
     return urn;

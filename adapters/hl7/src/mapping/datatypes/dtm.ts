@@ -54,6 +54,25 @@ export function dtmOffset(raw: string | undefined): string | undefined {
  * @returns the FHIR forms, or undefined when the text is not a valid DTM
  */
 export function parseDtm(raw: string, defaultOffset?: string): ParsedDtm | undefined {
+  // A message repeats its timestamps (OBR-7, every OBX-14): the parsed forms are immutable, so
+  // recent ones are reused. The cache is cleared when full, which keeps it bounded.
+  const key = defaultOffset === undefined ? raw : `${raw}\u0000${defaultOffset}`;
+  if (recent.has(key)) {
+    return recent.get(key);
+  }
+  const parsed = parseDtmUncached(raw, defaultOffset);
+  if (recent.size >= RECENT_LIMIT) {
+    recent.clear();
+  }
+  recent.set(key, parsed);
+  return parsed;
+}
+
+/** Recently parsed DTM values (see parseDtm). */
+const recent = new Map<string, ParsedDtm | undefined>();
+const RECENT_LIMIT = 1024;
+
+function parseDtmUncached(raw: string, defaultOffset?: string): ParsedDtm | undefined {
   const m = DTM.exec(raw.trim());
   if (m === null) {
     return undefined;
