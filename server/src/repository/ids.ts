@@ -10,6 +10,21 @@ const ID_PATTERN = /^[A-Za-z0-9\-.]{1,64}$/;
 let lastMs = 0;
 let sequence = 0;
 
+/** Random bytes drawn 4 KiB at a time: one draw per 256 ids instead of one per id. */
+const POOL_BYTES = 4096;
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+
+/** Copies 16 fresh random bytes into `target`. */
+function fillRandom16(target: Buffer): void {
+  if (poolOffset + 16 > pool.length) {
+    pool = randomBytes(POOL_BYTES);
+    poolOffset = 0;
+  }
+  pool.copy(target, 0, poolOffset, poolOffset + 16);
+  poolOffset += 16;
+}
+
 /** A new UUIDv7: 48-bit ms timestamp, then a 12-bit counter within the millisecond, then random bits. */
 export function newId(): string {
   const now = Date.now();
@@ -17,9 +32,14 @@ export function newId(): string {
     sequence = (sequence + 1) & 0xfff;
   } else {
     lastMs = now;
-    sequence = randomBytes(2).readUInt16BE(0) & 0x7ff;
+    sequence = -1;
   }
-  const bytes = randomBytes(16);
+  const bytes = Buffer.allocUnsafe(16);
+  fillRandom16(bytes);
+  if (sequence < 0) {
+    // A new millisecond starts its counter at a random point of the lower half (RFC 9562 6.2).
+    sequence = bytes.readUInt16BE(14) & 0x7ff;
+  }
   bytes.writeUIntBE(now, 0, 6);
   bytes[6] = 0x70 | (sequence >> 8);
   bytes[7] = sequence & 0xff;
