@@ -8,7 +8,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Subscription } from '@medplum/fhirtypes';
 import { systemAccess } from '../../../server/src/context';
 import type { QueuedJob } from '../../../server/src/durable/work-queue';
@@ -19,6 +18,9 @@ import { SqliteStore } from '../../../server/src/storage/sqlite/sqlite-store';
 import type { ChannelRegistry, SubscriptionsHandle } from '../../../server/src/subscriptions/start-subscriptions';
 import { startSubscriptions, SUBSCRIPTION_DELIVERY_TOPIC } from '../../../server/src/subscriptions/start-subscriptions';
 import { createValidator } from '../../../server/src/validation/fhir-validator';
+import { waitFor } from '../../helpers/wait-for';
+
+export { waitFor };
 
 let validator: ReturnType<typeof createValidator> | undefined;
 
@@ -85,29 +87,6 @@ export async function startTessera(path: string, options: StartOptions = {}): Pr
       await store.close();
     },
   };
-}
-
-/**
- * Polls until `probe` returns a value.
- * @param what - for the timeout message.
- * @param probe - returns undefined while not there yet.
- */
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 8000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await sleep(15);
-  }
 }
 
 /** Creates a Subscription and waits until Tessera reviewed it (status no longer `requested`). */

@@ -16,6 +16,7 @@ import type { JobHandler, QueueWorkerOptions } from '../../../../server/src/dura
 import type { QueuedJob, WorkQueue } from '../../../../server/src/durable/work-queue';
 import { silentLogger } from '../../../../server/src/observability/logger';
 import { openTempSqliteStore } from '../../../helpers/sqlite-temp';
+import { waitFor } from '../../../helpers/wait-for';
 
 let queue: WorkQueue;
 let cleanup: () => Promise<void>;
@@ -43,20 +44,6 @@ function worker(t: string, handler: JobHandler, extra: Partial<QueueWorkerOption
     backoff: { baseMs: 30, maxMs: 1000, jitter: 0 },
     ...extra,
   });
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await sleep(10);
-  }
 }
 
 async function settled(id: string): Promise<QueuedJob> {
