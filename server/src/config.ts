@@ -30,6 +30,14 @@ export interface TesseraConfig {
   readonly dicomPort: number;
   /** TESSERA_DICOM_AET (TESSERA). */
   readonly dicomAet: string;
+  /** TESSERA_DICOM_ALLOWED_AETS: comma-separated calling AE titles allowed to associate; unset = any. */
+  readonly dicomAllowedAets?: readonly string[];
+  /** TESSERA_DICOM_MAX_ASSOCIATIONS (64): concurrent associations; more are rejected (transient). */
+  readonly dicomMaxAssociations: number;
+  /** TESSERA_DICOM_MAX_PDU_BYTES (262144): the maximum PDU length Tessera receives (PS3.8 D.1). */
+  readonly dicomMaxPduBytes: number;
+  /** TESSERA_DICOM_REMOTES: remote AEs the SCU sends to, `NAME=AET@host:port,...`. */
+  readonly dicomRemotes: Readonly<Record<string, DicomRemote>>;
   /** TESSERA_AUTH (smart): `smart` requires bearer tokens, `off` serves without auth. */
   readonly auth: 'smart' | 'off';
   /** TESSERA_API_TOKEN: the static admin bearer token (else generated into the data dir). */
@@ -42,6 +50,13 @@ export interface TesseraConfig {
   readonly sqliteSynchronous: 'full' | 'normal';
   /** TESSERA_ANALYZER_THREADS (CPU cores - 1, at most 4): worker threads that validate and index writes; 0 = on the main thread. */
   readonly analyzerThreads: number;
+}
+
+/** A remote DICOM application entity. */
+export interface DicomRemote {
+  readonly aeTitle: string;
+  readonly host: string;
+  readonly port: number;
 }
 
 /** Thrown for a setting that cannot be parsed; main.ts prints it and exits non-zero. */
@@ -99,6 +114,33 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   return value;
 }
 
+function aetList(env: NodeJS.ProcessEnv, name: string): readonly string[] | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') {
+    return undefined;
+  }
+  const titles = raw.split(',').map((t) => t.trim());
+  const bad = titles.find((t) => t === '' || t.length > 16);
+  if (bad !== undefined) {
+    throw new ConfigError(`${name} must list AE titles of 1-16 characters, got "${raw}"`);
+  }
+  return titles;
+}
+
+function dicomRemotes(env: NodeJS.ProcessEnv, name: string): Record<string, DicomRemote> {
+  const raw = env[name];
+  const remotes: Record<string, DicomRemote> = {};
+  for (const entry of (raw ?? '').split(',').filter((e) => e.trim() !== '')) {
+    const match = /^\s*([A-Za-z0-9_.-]+)=([^@]{1,16})@([^:]+):(\d{1,5})\s*$/.exec(entry);
+    const remotePort = Number(match?.[4]);
+    if (!match || remotePort < 1 || remotePort > 65535) {
+      throw new ConfigError(`${name} entries must be NAME=AET@host:port, got "${entry}"`);
+    }
+    remotes[match[1] ?? ''] = { aeTitle: match[2] ?? '', host: match[3] ?? '', port: remotePort };
+  }
+  return remotes;
+}
+
 /**
  * Reads the configuration from the environment.
  * @param env - the environment (process.env by default).
@@ -126,6 +168,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TesseraConfig 
     hl7MappingFile: env.TESSERA_HL7_MAPPING_FILE ? resolve(env.TESSERA_HL7_MAPPING_FILE) : undefined,
     dicomPort: port(env, 'TESSERA_DICOM_PORT', 11112),
     dicomAet: aet,
+    dicomAllowedAets: aetList(env, 'TESSERA_DICOM_ALLOWED_AETS'),
+    dicomMaxAssociations: positiveInt(env, 'TESSERA_DICOM_MAX_ASSOCIATIONS', 64),
+    dicomMaxPduBytes: positiveInt(env, 'TESSERA_DICOM_MAX_PDU_BYTES', 256 * 1024),
+    dicomRemotes: dicomRemotes(env, 'TESSERA_DICOM_REMOTES'),
     auth: oneOf(env, 'TESSERA_AUTH', ['smart', 'off'] as const, 'smart'),
     apiToken: env.TESSERA_API_TOKEN || undefined,
     logLevel: env.TESSERA_LOG_LEVEL || 'info',

@@ -14,6 +14,7 @@ import { loadMappingConfig } from '../../adapters/hl7/src/inbound/mapping-config
 import { Hl7InboundPipeline } from '../../adapters/hl7/src/inbound/pipeline';
 import { createMllpMessageChannel } from '../../adapters/hl7/src/outbound/mllp-message-channel';
 import { startSubscriptions } from './subscriptions/start-subscriptions';
+import { createDicomRuntime } from './dicom-runtime';
 import { createTransactionRunner } from './fhir/run-transaction';
 import { createApp } from './http/app';
 import { createLogger, type Logger } from './observability/logger';
@@ -31,6 +32,8 @@ export interface Tessera {
   readonly config: TesseraConfig;
   readonly httpPort: number;
   readonly mllpPort: number;
+  /** The DICOM DIMSE port. */
+  readonly dicomPort: number;
   readonly baseUrl: string;
   /** Stops accepting, drains in-flight requests and closes the store. */
   stop(): Promise<void>;
@@ -89,6 +92,13 @@ export async function startTessera(config: TesseraConfig, logger: Logger): Promi
     mapping: loadMappingConfig(config.hl7MappingFile),
     onOutcome: ({ ackCode, messageType, ms }) => metrics.hl7Message(messageType, ackCode, ms),
   });
+  const dicom = createDicomRuntime({
+    config,
+    records: store.records,
+    repo: repositoryFor(systemAccess),
+    logger,
+    metrics,
+  });
   const app = createApp({
     config,
     baseUrl: () => baseUrl,
@@ -100,6 +110,7 @@ export async function startTessera(config: TesseraConfig, logger: Logger): Promi
     authenticate,
     queue: store.records.queue,
     hl7: { handler: hl7Pipeline, messages: store.records.messages, maxMessageBytes: config.hl7MaxMessageBytes },
+    dicomweb: { index: store.records.dicom, blobs: dicom.blobs, sink: dicom.ingest, baseUrl: () => baseUrl },
   });
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;
@@ -119,6 +130,7 @@ export async function startTessera(config: TesseraConfig, logger: Logger): Promi
     idleTimeoutMs: config.mllpIdleTimeoutMs,
   });
   const mllpPort = await mllp.listen(config.mllpPort, config.host);
+  const dicomPort = await dicom.listen(baseUrl);
   // Outbound: FHIR Subscriptions (rest-hook; message = ORU^R01 over MLLP) through the durable queue.
   const subscriptions = startSubscriptions({
     repoFactory: repositoryFor,
@@ -127,16 +139,21 @@ export async function startTessera(config: TesseraConfig, logger: Logger): Promi
     events,
     senders: { message: createMllpMessageChannel({ sendingApplication: 'TESSERA' }) },
   });
-  logger.info({ http: httpPort, mllp: mllpPort, store: config.store, startupMs: Date.now() - started }, 'listening');
+  logger.info(
+    { http: httpPort, mllp: mllpPort, dicom: dicomPort, store: config.store, startupMs: Date.now() - started },
+    'listening',
+  );
 
   return {
     config,
     httpPort,
     mllpPort,
+    dicomPort,
     baseUrl,
     stop: async () => {
       await Promise.all([
         mllp.close(),
+        dicom.stop(),
         new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

@@ -13,6 +13,8 @@ export interface TesseraProcess {
   readonly httpPort: number;
   /** The MLLP (HL7 v2) port. */
   readonly mllpPort: number;
+  /** The DICOM DIMSE port (`"dicom"` in the listening line); undefined while there is no DICOM listener. */
+  readonly dicomPort: number | undefined;
   readonly baseUrl: string;
   /** Every JSON log line printed so far. */
   readonly logs: Record<string, unknown>[];
@@ -74,6 +76,7 @@ export async function startTessera(env: Record<string, string>): Promise<Tessera
     child,
     httpPort,
     mllpPort: line.mllp as number,
+    dicomPort: typeof line.dicom === 'number' ? line.dicom : undefined,
     baseUrl: `http://127.0.0.1:${httpPort}`,
     logs,
     exited,

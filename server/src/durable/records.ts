@@ -4,6 +4,7 @@
  * ports; only storage backends implement them.
  */
 import type { ChangeFeed } from './change-feed';
+import type { DicomIndex, DicomIndexWriter } from './dicom-index';
 import type { MessageLog, MessageLogWriter } from './message-log';
 import type { DurableState, StateWriter } from './state';
 import type { QueueWriter, WorkQueue } from './work-queue';
@@ -13,6 +14,7 @@ export interface TransactionRecords {
   readonly queue: QueueWriter;
   readonly messages: MessageLogWriter;
   readonly state: StateWriter;
+  readonly dicom: DicomIndexWriter;
 }
 
 /** The durable records outside a transaction (each call is its own durable write). */
@@ -21,4 +23,5 @@ export interface DurableRecords {
   readonly messages: MessageLog;
   readonly state: DurableState;
   readonly changes: ChangeFeed;
+  readonly dicom: DicomIndex;
 }

@@ -11,6 +11,8 @@ import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { RepositoryFactory } from '../repository/create-repository';
 import type { ResourceValidator } from '../validation/validator';
+import { dicomwebRouter } from './dicomweb-routes';
+import type { DicomwebDeps } from './dicomweb-routes';
 import { fhirHandler } from './fhir-adapter';
 import type { ReadinessProbe } from './health';
 import { healthRouter } from './health';
@@ -42,6 +44,8 @@ export interface AppDeps {
     readonly messages: MessageLog;
     readonly maxMessageBytes: number;
   };
+  /** The DICOMweb service, when running: mounts `/dicomweb` (dicomweb-routes.ts). */
+  readonly dicomweb?: DicomwebDeps;
 }
 
 /**
@@ -73,6 +77,16 @@ export function createApp(deps: AppDeps): express.Express {
     app.use(
       hl7Router({
         ...deps.hl7,
+        auth: deps.config.auth,
+        authenticate: deps.authenticate,
+      }),
+    );
+  }
+  if (deps.dicomweb) {
+    app.use(
+      dicomwebRouter({
+        ...deps.dicomweb,
+        baseUrl: deps.dicomweb.baseUrl ?? deps.baseUrl,
         auth: deps.config.auth,
         authenticate: deps.authenticate,
       }),

@@ -26,6 +26,18 @@ export interface Metrics {
    * @param ms - receipt to ACK
    */
   hl7Message(messageType: string, ackCode: string, ms: number): void;
+  /** `tessera_dicom_instances_total{source,outcome,status}` */
+  readonly dicomInstances: Counter<'source' | 'outcome' | 'status'>;
+  /** `tessera_dicom_ingest_duration_seconds{outcome}`: stored blob to committed index and ImagingStudy. */
+  readonly dicomDuration: Histogram<'outcome'>;
+  /**
+   * Records one received DICOM instance.
+   * @param source - `dimse` or `dicomweb`
+   * @param outcome - `stored`, `duplicate` or `rejected`
+   * @param status - the DIMSE status sent, hex (`0000`, `A900`, ...)
+   * @param ms - ingest time
+   */
+  dicomInstance(source: string, outcome: string, status: string, ms: number): void;
 }
 
 /** Creates a registry with the default process metrics and Tessera's own. */
@@ -45,8 +57,27 @@ export function createMetrics(): Metrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
+  const dicomInstances = new Counter({
+    name: 'tessera_dicom_instances_total',
+    help: 'DICOM instances received (C-STORE and STOW-RS), by source, outcome and DIMSE status',
+    labelNames: ['source', 'outcome', 'status'] as const,
+    registers: [registry],
+  });
+  const dicomDuration = new Histogram({
+    name: 'tessera_dicom_ingest_duration_seconds',
+    help: 'DICOM ingest time from stored blob to committed index row and ImagingStudy',
+    labelNames: ['outcome'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
   return {
     registry,
+    dicomInstances,
+    dicomDuration,
+    dicomInstance: (source, outcome, status, ms) => {
+      dicomInstances.inc({ source, outcome, status });
+      dicomDuration.observe({ outcome }, ms / 1000);
+    },
     hl7Messages,
     hl7Duration,
     hl7Message: (messageType, ackCode, ms) => {

@@ -14,6 +14,7 @@ import { loadFhirDefinitions } from '../definitions/fhir-definitions';
 import { dedupeIssues, isStructural, makeIssue } from './issues';
 import { checkProfileRules } from './profile-check';
 import { defaultProfilesDir, loadProfiles, type LoadedProfile, type ProfileRegistry } from './profile-loader';
+import { RepeatedElementMemo } from './repeated-element-memo';
 import { getSpecBindingChecker } from './spec-bindings';
 import { checkEnvelope, checkStructure } from './structure-check';
 import type { ResourceValidator } from './validator';
@@ -38,24 +39,31 @@ export function createValidator(options: ValidatorOptions = {}): TesseraValidato
   loadFhirDefinitions();
   const registry = loadProfiles(options.profilesDir ?? defaultProfilesDir());
   const bindings = getSpecBindingChecker();
+  const memo = new RepeatedElementMemo();
+  const validateWhole = (resource: Resource, profileUrl?: string): OperationOutcomeIssue[] => {
+    const envelope = checkEnvelope(resource);
+    if (envelope.length > 0) {
+      return envelope;
+    }
+    const { profiles, issues } = selectProfiles(resource, registry, profileUrl);
+    const structure = checkStructure(resource);
+    issues.push(...structure);
+    if (!isStructural(structure)) {
+      // profile rules read the resource through its schema: only once it has the right shape
+      for (const profile of profiles) {
+        issues.push(...checkProfileRules(resource, profile.rules));
+      }
+    }
+    issues.push(...bindings.check(resource));
+    return dedupeIssues(issues);
+  };
   return {
     profiles: registry.profiles,
     validate(resource: Resource, profileUrl?: string): OperationOutcomeIssue[] {
-      const envelope = checkEnvelope(resource);
-      if (envelope.length > 0) {
-        return envelope;
+      if (profileUrl !== undefined || checkEnvelope(resource).length > 0) {
+        return validateWhole(resource, profileUrl);
       }
-      const { profiles, issues } = selectProfiles(resource, registry, profileUrl);
-      const structure = checkStructure(resource);
-      issues.push(...structure);
-      if (!isStructural(structure)) {
-        // profile rules read the resource through its schema: only once it has the right shape
-        for (const profile of profiles) {
-          issues.push(...checkProfileRules(resource, profile.rules));
-        }
-      }
-      issues.push(...bindings.check(resource));
-      return dedupeIssues(issues);
+      return memo.validate(resource, (r) => validateWhole(r));
     },
   };
 }

@@ -5,10 +5,14 @@
  * under its address or absent, whatever happens to the process (https://man7.org/linux/man-pages/man2/rename.2.html,
  * fsync(2) on the directory makes the new name durable). Temporary files left by a crash are
  * removed when the store opens. Stored files are read-only.
+ *
+ * With `sync: false` (TESSERA_SQLITE_SYNCHRONOUS=normal) nothing is fsynced: a blob still
+ * survives a process crash (the rename is atomic and the kernel has the bytes) but not a power
+ * loss, the same trade the SQLite store makes in that mode.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { chmod, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -28,11 +32,17 @@ async function fsyncPath(path: string): Promise<void> {
 /** Content-addressed blobs in a directory. */
 export class FileBlobStore implements BlobStore {
   private ready: Promise<void> | undefined;
+  /** Address folders known to exist (saves a mkdir per put). */
+  private readonly folders = new Set<string>();
 
   /**
    * @param dir - the root directory (created when absent)
+   * @param options - `sync`: fsync each file and its directory before `put` resolves (default true)
    */
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly options: { readonly sync?: boolean } = {},
+  ) {}
 
   /** {@inheritDoc BlobStore.put} */
   async put(source: Buffer | Readable, expectedSha256?: string): Promise<StoredBlob> {
@@ -51,7 +61,8 @@ export class FileBlobStore implements BlobStore {
             yield chunk;
           }
         },
-        createWriteStream(tmp, { flags: 'wx', mode: 0o600 }),
+        // Created read-only: the descriptor opened here may still write (open(2)), nobody else can.
+        createWriteStream(tmp, { flags: 'wx', mode: 0o444, highWaterMark: 1024 * 1024 }),
       );
       const sha256 = hash.digest('hex');
       if (expectedSha256 !== undefined && expectedSha256 !== sha256) {
@@ -62,12 +73,19 @@ export class FileBlobStore implements BlobStore {
         await rm(tmp, { force: true });
         return { sha256, size, created: false };
       }
-      await fsyncPath(tmp);
-      await chmod(tmp, 0o444);
+      const sync = this.options.sync !== false;
+      if (sync) {
+        await fsyncPath(tmp);
+      }
       const folder = join(target, '..');
-      await mkdir(folder, { recursive: true });
+      if (!this.folders.has(folder)) {
+        await mkdir(folder, { recursive: true });
+        this.folders.add(folder);
+      }
       await rename(tmp, target);
-      await fsyncPath(folder);
+      if (sync) {
+        await fsyncPath(folder);
+      }
       return { sha256, size, created: true };
     } catch (err) {
       await rm(tmp, { force: true });

@@ -6,8 +6,8 @@
  * versionId is still the expected previous one. Either failure is a VersionConflictError. (A
  * concurrent transaction touching the same document first makes the server raise a
  * TransientTransactionError instead; withTransaction retries, and the retry sees the new version.)
- * Queue jobs, message outcomes and state written through `records` use the same session, so they
- * commit with the resources or not at all.
+ * Queue jobs, message outcomes, state and DICOM index rows written through `records` use the same
+ * session, so they commit with the resources or not at all.
  */
 import { MongoServerError, type ClientSession, type Db } from 'mongodb';
 import type { TransactionRecords } from '../../durable/records';

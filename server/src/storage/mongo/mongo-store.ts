@@ -16,6 +16,7 @@ import type { Store, StoreCapabilities, StoredResource, StoreSession } from '../
 import { CollectionRegistry, typeCollectionName } from './collections';
 import { databaseFromUri } from './connection';
 import { toStoredResource, VERSION_PROJECTION, type CurrentDocument } from './document';
+import { createDicomIndexes } from './durable/dicom-index';
 import { mongoDurableRecords } from './durable/records';
 import { toIndexFields } from './index-fields';
 import { MongoReader } from './mongo-reader';
@@ -92,6 +93,7 @@ export class MongoStore extends MongoReader implements Store {
   async init(): Promise<void> {
     await this.client.connect();
     await this.collections.init();
+    await createDicomIndexes(this.db);
   }
 
   /** Round trip to the server (`ping` command) for /readyz. */
@@ -109,7 +111,11 @@ export class MongoStore extends MongoReader implements Store {
     const session = this.client.startSession();
     try {
       return await session.withTransaction(
-        () => retryOnCatalogChange(() => fn(new MongoStoreSession(this.db, session, this.collections))),
+        () =>
+          retryOnCatalogChange(async () => {
+            const unit = new MongoStoreSession(this.db, session, this.collections);
+            return fn(unit);
+          }),
         TRANSACTION_OPTIONS,
       );
     } finally {

@@ -28,6 +28,19 @@ export const QUEUE_TABLE = 'tessera_queue';
 export const MESSAGES_TABLE = 'tessera_messages';
 /** Key/value process state (server/src/durable/state.ts). */
 export const STATE_TABLE = 'tessera_state';
+/** DICOM index, study level (server/src/durable/dicom-index.ts). */
+export const DICOM_STUDIES_TABLE = 'tessera_dicom_studies';
+/**
+ * DICOM index: the modalities of each study with the study's date ('' when absent), clustered in
+ * the study list's order so that ModalitiesInStudy pages read no more rows than they return.
+ */
+export const DICOM_STUDY_MODALITIES_TABLE = 'tessera_dicom_study_modalities';
+/** DICOM index, series level. */
+export const DICOM_SERIES_TABLE = 'tessera_dicom_series';
+/** DICOM index, instance level. */
+export const DICOM_INSTANCES_TABLE = 'tessera_dicom_instances';
+/** Refused DICOM inputs. */
+export const DICOM_REJECTIONS_TABLE = 'tessera_dicom_rejections';
 /** Global table recording applied schema migrations. */
 export const SCHEMA_TABLE = 'tessera_schema';
 
@@ -161,6 +174,38 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX ${MESSAGES_TABLE}__control ON ${MESSAGES_TABLE}(protocol, sender, control_id);
       CREATE INDEX ${MESSAGES_TABLE}__status ON ${MESSAGES_TABLE}(status, seq);
       CREATE TABLE ${STATE_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    `,
+  },
+  {
+    // The DICOM index (server/src/durable/dicom-index.ts). Matching keys are columns with BINARY
+    // collation, so GLOB prefixes and equality use the indexes; `patient_name_upper` serves
+    // case-insensitive Patient's Name matching. Attributes are DICOM JSON text.
+    version: 3,
+    up: `
+      CREATE TABLE ${DICOM_STUDIES_TABLE} (study_uid TEXT PRIMARY KEY, attributes TEXT NOT NULL, patient_id TEXT,
+        issuer TEXT, patient_name TEXT, patient_name_upper TEXT, study_date TEXT, accession_number TEXT,
+        study_id TEXT, study_description TEXT, referring_physician_name TEXT, modalities TEXT NOT NULL,
+        sop_classes TEXT NOT NULL, number_of_series INTEGER NOT NULL, number_of_instances INTEGER NOT NULL,
+        updated_at TEXT NOT NULL);
+      CREATE INDEX ${DICOM_STUDIES_TABLE}__order ON ${DICOM_STUDIES_TABLE}(study_date DESC, study_uid);
+      CREATE INDEX ${DICOM_STUDIES_TABLE}__patient_id ON ${DICOM_STUDIES_TABLE}(patient_id);
+      CREATE INDEX ${DICOM_STUDIES_TABLE}__patient_name ON ${DICOM_STUDIES_TABLE}(patient_name_upper);
+      CREATE INDEX ${DICOM_STUDIES_TABLE}__accession ON ${DICOM_STUDIES_TABLE}(accession_number);
+      CREATE TABLE ${DICOM_STUDY_MODALITIES_TABLE} (modality TEXT NOT NULL, study_date TEXT NOT NULL,
+        study_uid TEXT NOT NULL, PRIMARY KEY (modality, study_date DESC, study_uid)) WITHOUT ROWID;
+      CREATE TABLE ${DICOM_SERIES_TABLE} (series_uid TEXT PRIMARY KEY, study_uid TEXT NOT NULL,
+        attributes TEXT NOT NULL, modality TEXT, series_number INTEGER, number_of_instances INTEGER NOT NULL);
+      CREATE INDEX ${DICOM_SERIES_TABLE}__study ON ${DICOM_SERIES_TABLE}(study_uid, series_number, series_uid);
+      CREATE TABLE ${DICOM_INSTANCES_TABLE} (sop_instance_uid TEXT PRIMARY KEY, study_uid TEXT NOT NULL,
+        series_uid TEXT NOT NULL, sop_class_uid TEXT NOT NULL, modality TEXT, series_number INTEGER,
+        instance_number INTEGER, sha256 TEXT NOT NULL, record TEXT NOT NULL);
+      CREATE INDEX ${DICOM_INSTANCES_TABLE}__study ON ${DICOM_INSTANCES_TABLE}(study_uid, series_number, series_uid,
+        instance_number, sop_instance_uid);
+      CREATE INDEX ${DICOM_INSTANCES_TABLE}__series ON ${DICOM_INSTANCES_TABLE}(series_uid, instance_number);
+      CREATE INDEX ${DICOM_INSTANCES_TABLE}__sha256 ON ${DICOM_INSTANCES_TABLE}(sha256);
+      CREATE TABLE ${DICOM_REJECTIONS_TABLE} (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
+        received_at TEXT NOT NULL, sha256 TEXT, size INTEGER NOT NULL, source TEXT NOT NULL, status INTEGER NOT NULL,
+        reason TEXT NOT NULL, sop_class_uid TEXT, sop_instance_uid TEXT);
     `,
   },
 ];

@@ -5,6 +5,7 @@
  */
 import type { TransactionRecords } from '../../durable/records';
 import type { ResourceWrite, StoreSession } from '../store';
+import { SqliteDicomIndexWriter } from './durable/dicom-index';
 import { SqliteMessageLogWriter } from './durable/messages';
 import { SqliteQueueWriter } from './durable/queue';
 import { SqliteStateWriter } from './durable/state';
@@ -32,6 +33,7 @@ export class SqliteSession extends SqliteReader implements StoreSession {
       queue: new SqliteQueueWriter(cache),
       messages: new SqliteMessageLogWriter(cache),
       state: new SqliteStateWriter(cache),
+      dicom: new SqliteDicomIndexWriter(cache),
     };
   }
 

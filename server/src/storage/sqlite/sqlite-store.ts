@@ -11,6 +11,7 @@ import type { IndexEntry } from '../../search/index-entries';
 import type { Store, StoreCapabilities, StoredResource, StoreSession } from '../store';
 import type { DurableAccess } from './durable/access';
 import { SqliteChangeFeed } from './durable/changes';
+import { SqliteDicomIndex } from './durable/dicom-index';
 import { SqliteMessageLog } from './durable/messages';
 import { SqliteWorkQueue } from './durable/queue';
 import { SqliteDurableState } from './durable/state';
@@ -86,6 +87,7 @@ export class SqliteStore extends SqliteReader implements Store {
       messages: new SqliteMessageLog(access),
       state: new SqliteDurableState(access),
       changes: new SqliteChangeFeed(access),
+      dicom: new SqliteDicomIndex(access),
     };
   }
 

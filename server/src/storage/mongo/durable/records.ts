@@ -1,11 +1,12 @@
 /**
  * The durable records of the MongoDB store (server/src/durable/records.ts): the collections
- * `queue`, `messages`, `state` and the change feed over `history`, outside a transaction or
- * bound to one transaction's ClientSession.
+ * `queue`, `messages`, `state`, the DICOM index (`dicom*`) and the change feed over `history`,
+ * outside a transaction or bound to one transaction's ClientSession.
  */
 import type { ClientSession, Db } from 'mongodb';
 import type { DurableRecords, TransactionRecords } from '../../../durable/records';
 import { MongoChangeFeed } from './changes';
+import { MongoDicomIndex, MongoDicomIndexWriter } from './dicom-index';
 import { MongoMessageLog, MongoMessageLogWriter } from './messages';
 import { MongoQueueWriter, MongoWorkQueue } from './queue';
 import { MongoDurableState, MongoStateWriter } from './state';
@@ -21,6 +22,7 @@ export function mongoDurableRecords(db: Db, changeSettleMs?: number): DurableRec
     messages: new MongoMessageLog(db),
     state: new MongoDurableState(db),
     changes: new MongoChangeFeed(db, changeSettleMs),
+    dicom: new MongoDicomIndex(db),
   };
 }
 
@@ -34,5 +36,6 @@ export function mongoTransactionRecords(db: Db, session: ClientSession): Transac
     queue: new MongoQueueWriter(db, session),
     messages: new MongoMessageLogWriter(db, session),
     state: new MongoStateWriter(db, session),
+    dicom: new MongoDicomIndexWriter(db, session),
   };
 }
