@@ -11,6 +11,7 @@ import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { RepositoryFactory } from '../repository/create-repository';
 import type { ResourceValidator } from '../validation/validator';
+import { dicomAdminRouter } from './dicom-admin-routes';
 import { dicomwebRouter } from './dicomweb-routes';
 import type { DicomwebDeps } from './dicomweb-routes';
 import { fhirHandler } from './fhir-adapter';
@@ -83,6 +84,14 @@ export function createApp(deps: AppDeps): express.Express {
     );
   }
   if (deps.dicomweb) {
+    app.use(
+      dicomAdminRouter({
+        index: deps.dicomweb.index,
+        blobs: deps.dicomweb.blobs,
+        auth: deps.config.auth,
+        authenticate: deps.authenticate,
+      }),
+    );
     app.use(
       dicomwebRouter({
         ...deps.dicomweb,

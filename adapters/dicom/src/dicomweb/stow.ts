@@ -9,9 +9,8 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BlobStore } from '../../../../server/src/durable/blob-store';
 import { fhirError } from '../../../../server/src/errors/outcome';
-import { intakeStream } from '../ingest/blob-intake';
-import type { IntakeResult } from '../ingest/blob-intake';
-import type { InstanceSink } from '../ingest/types';
+import { openBlobIntake, type BlobIntake } from '../ingest/blob-intake';
+import { ingestArriving, type InstanceSink } from '../ingest/types';
 import { DimseStatus } from '../status';
 import { MultipartError, MultipartSplitter, boundaryOf, mediaParameter } from './multipart-reader';
 import type { StowPartResult } from './stow-response';
@@ -74,26 +73,25 @@ export function stowBoundary(contentType: string | undefined): string {
 
 async function ingestPart(
   deps: StowDeps,
-  intake: Promise<IntakeResult>,
+  intake: BlobIntake,
   expectedStudyUid: string | undefined,
 ): Promise<StowPartResult> {
-  let stored: IntakeResult;
   try {
-    stored = await intake;
-  } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    const aborted = err instanceof MultipartError || err instanceof TooLarge;
-    return { kind: 'failed', status: aborted ? DimseStatus.CannotUnderstand : DimseStatus.OutOfResources, reason };
-  }
-  try {
-    const outcome = await deps.sink.ingest({
-      blob: stored.blob,
-      head: stored.head,
+    const outcome = await ingestArriving(deps.sink, {
+      headReady: intake.headReady,
+      stored: intake.result,
       source: 'dicomweb',
       ...(expectedStudyUid !== undefined ? { expectedStudyUid } : {}),
     });
     if (outcome.kind === 'rejected') {
-      return { ...outcome, kind: 'failed' };
+      // A part whose bytes could not be received (framing, size) is not understood: 0xC000.
+      const framing = await intake.result.then(
+        () => undefined,
+        (err: unknown) => (err instanceof MultipartError || err instanceof TooLarge ? err : undefined),
+      );
+      return framing === undefined
+        ? { ...outcome, kind: 'failed' }
+        : { kind: 'failed', status: DimseStatus.CannotUnderstand, reason: framing.message };
     }
     return { kind: 'stored', ...outcome.uids, warnings: outcome.warnings };
   } catch (err) {
@@ -133,7 +131,11 @@ export async function receiveStow(deps: StowDeps, request: StowRequest): Promise
       );
       return;
     }
-    const intake = intakeStream(deps.blobs, part.body);
+    const intake = openBlobIntake(deps.blobs);
+    part.body.on('error', (err) => intake.input.destroy(err));
+    part.body.pipe(intake.input);
+    // Parts are ingested one after another (instances of one study update one ImagingStudy);
+    // the first starts while its bytes are still arriving.
     const result = chain.then(() => ingestPart(deps, intake, request.studyUid));
     chain = result;
     pending.push(result);
