@@ -64,7 +64,11 @@ export async function startBenchTessera(dir: string, host = '127.0.0.1'): Promis
       TESSERA_MLLP_PORT: '0',
       TESSERA_DICOM_PORT: '0',
       TESSERA_AUTH: 'off',
-      TESSERA_LOG_LEVEL: process.env.TESSERA_LOG_LEVEL ?? 'info',
+      // info: the "listening" line this waits for is logged at info.
+      TESSERA_LOG_LEVEL: 'info',
+      // `full` (the default: blobs and commits fsynced) or `normal` (Orthanc 1.10's durability:
+      // SQLite WAL with synchronous=NORMAL, storage files not fsynced).
+      TESSERA_SQLITE_SYNCHRONOUS: process.env.TESSERA_SQLITE_SYNCHRONOUS ?? 'full',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -114,13 +114,18 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   return value;
 }
 
+/** An AE title: 1-16 characters of the default repertoire, no backslash or control character (PS3.5 6.2, VR AE). */
+function isAeTitle(title: string): boolean {
+  return /^[\x20-\x5b\x5d-\x7e]{1,16}$/.test(title) && title.trim() !== '';
+}
+
 function aetList(env: NodeJS.ProcessEnv, name: string): readonly string[] | undefined {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') {
     return undefined;
   }
   const titles = raw.split(',').map((t) => t.trim());
-  const bad = titles.find((t) => t === '' || t.length > 16);
+  const bad = titles.find((t) => !isAeTitle(t));
   if (bad !== undefined) {
     throw new ConfigError(`${name} must list AE titles of 1-16 characters, got "${raw}"`);
   }
@@ -133,7 +138,7 @@ function dicomRemotes(env: NodeJS.ProcessEnv, name: string): Record<string, Dico
   for (const entry of (raw ?? '').split(',').filter((e) => e.trim() !== '')) {
     const match = /^\s*([A-Za-z0-9_.-]+)=([^@]{1,16})@([^:]+):(\d{1,5})\s*$/.exec(entry);
     const remotePort = Number(match?.[4]);
-    if (!match || remotePort < 1 || remotePort > 65535) {
+    if (!match || remotePort < 1 || remotePort > 65535 || !isAeTitle((match[2] ?? '').trim())) {
       throw new ConfigError(`${name} entries must be NAME=AET@host:port, got "${entry}"`);
     }
     remotes[match[1] ?? ''] = { aeTitle: match[2] ?? '', host: match[3] ?? '', port: remotePort };

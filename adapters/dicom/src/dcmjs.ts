@@ -46,6 +46,30 @@ export interface DcmjsData {
 }
 
 const load = createRequire(__filename);
+const dcmjs = load('dcmjs') as { data: DcmjsData; log: { setLevel(level: string): void } };
+
+// dcmjs logs parser warnings (odd VRs, padding) to the console; Tessera reports problems itself.
+dcmjs.log.setLevel('silent');
 
 /** `dcmjs.data`, typed. */
-export const dcmjsData: DcmjsData = (load('dcmjs') as { data: DcmjsData }).data;
+export const dcmjsData: DcmjsData = dcmjs.data;
+
+/**
+ * The tag (`GGGGEEEE`, upper case) of a keyword, or undefined when the dictionary lacks it.
+ * @param keyword - a DICOM keyword such as `PatientName`
+ * @returns the tag
+ */
+export function tagOfKeyword(keyword: string): string | undefined {
+  const entry = dcmjsData.DicomMetaDictionary.nameMap[keyword];
+  return entry === undefined ? undefined : entry.tag.replace(/[(),]/g, '').toUpperCase();
+}
+
+/**
+ * Parses a whole Part-10 file (pixel data included).
+ * @param bytes - the file
+ * @returns the File Meta Information and the data set, denaturalized
+ */
+export function readPart10(bytes: Buffer): DcmjsDicomDict {
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  return dcmjsData.DicomMessage.readFile(buffer, { untilTag: undefined });
+}

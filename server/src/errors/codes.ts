@@ -35,6 +35,16 @@ export const errorCodes = {
     issue: 'not-found',
     text: 'No HL7 message with this id in the message log',
   },
+  TESSERA_E_DICOMWEB_NOT_FOUND: {
+    status: 404,
+    issue: 'not-found',
+    text: 'No such DICOM study, series, instance or frame',
+  },
+  TESSERA_E_DICOMWEB_MALFORMED_MULTIPART: {
+    status: 400,
+    issue: 'structure',
+    text: 'The multipart/related body cannot be read',
+  },
   TESSERA_E_FHIR_GONE: { status: 410, issue: 'deleted', text: 'Resource deleted' },
   TESSERA_E_FHIR_ID_MISMATCH: { status: 400, issue: 'invalid', text: 'Resource id does not match the URL' },
   TESSERA_E_FHIR_ID_MISSING: { status: 400, issue: 'required', text: 'Resource id is required for update' },

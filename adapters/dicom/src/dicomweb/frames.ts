@@ -6,8 +6,8 @@
  * single-frame image. dcmjs also inflates deflated files, whose frames are then native.
  */
 import { fhirError } from '../../../../server/src/errors/outcome';
-import { readPart10 } from './dcmjs';
-import type { DcmjsDataset } from './dcmjs';
+import { readPart10 } from '../dcmjs';
+import type { DenaturalDataset } from '../dcmjs';
 
 /** Transfer syntaxes whose pixel data is native (not encapsulated). */
 const NATIVE = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.1.99', '1.2.840.10008.1.2.2']);
@@ -22,7 +22,7 @@ export interface InstanceFrames {
   readonly frames: readonly Buffer[];
 }
 
-function num(dataset: DcmjsDataset, tag: string, fallback: number): number {
+function num(dataset: DenaturalDataset, tag: string, fallback: number): number {
   const value = Number(dataset[tag]?.Value?.[0]);
   return Number.isFinite(value) && value > 0 ? value : fallback;
 }
@@ -51,7 +51,7 @@ export function extractFrames(part10: Buffer): InstanceFrames {
   const ts = String(meta['00020010']?.Value?.[0] ?? EXPLICIT_LITTLE);
   const values = dict['7FE00010']?.Value;
   if (values === undefined || values.length === 0) {
-    throw fhirError('TESSERA_E_FHIR_NOT_FOUND', 'The instance has no pixel data');
+    throw fhirError('TESSERA_E_DICOMWEB_NOT_FOUND', 'The instance has no pixel data');
   }
   const count = num(dict, '00280008', 1);
   if (NATIVE.has(ts)) {
@@ -90,7 +90,7 @@ export function selectFrames(frames: readonly Buffer[], numbers: readonly number
   return numbers.map((n) => {
     const frame = frames[n - 1];
     if (frame === undefined || frame.length === 0) {
-      throw fhirError('TESSERA_E_FHIR_NOT_FOUND', `Frame ${n} does not exist (the instance has ${frames.length})`);
+      throw fhirError('TESSERA_E_DICOMWEB_NOT_FOUND', `Frame ${n} does not exist (the instance has ${frames.length})`);
     }
     return frame;
   });

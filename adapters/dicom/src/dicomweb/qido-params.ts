@@ -8,7 +8,7 @@
  */
 import type { DicomLevel, DicomQuery, DicomStringMatch } from '../../../../server/src/durable/dicom-index';
 import { fhirError } from '../../../../server/src/errors/outcome';
-import { tagOfKeyword } from './dcmjs';
+import { tagOfKeyword } from '../dcmjs';
 
 /** The parsed request: the query, the extra attributes to return, and warnings. */
 export interface QidoRequest {

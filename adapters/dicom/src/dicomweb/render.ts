@@ -60,7 +60,7 @@ export async function renderFrame(part10: Buffer, options: RenderOptions): Promi
   const buffer = part10.buffer.slice(part10.byteOffset, part10.byteOffset + part10.byteLength) as ArrayBuffer;
   const image = new DicomImage(buffer);
   if (options.frame > image.getNumberOfFrames()) {
-    throw fhirError('TESSERA_E_FHIR_NOT_FOUND', `Frame ${options.frame} does not exist`);
+    throw fhirError('TESSERA_E_DICOMWEB_NOT_FOUND', `Frame ${options.frame} does not exist`);
   }
   const rendered = image.render({
     frame: options.frame - 1,

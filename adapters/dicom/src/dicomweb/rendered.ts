@@ -81,7 +81,7 @@ export async function retrieveRendered(
 ): Promise<{ contentType: RenderedType; body: Buffer }> {
   const [row] = await instancesAt(deps.index, path);
   if (row === undefined) {
-    throw fhirError('TESSERA_E_FHIR_NOT_FOUND', `No DICOM instance ${path.sopInstanceUid}`);
+    throw fhirError('TESSERA_E_DICOMWEB_NOT_FOUND', `No DICOM instance ${path.sopInstanceUid}`);
   }
   const body = await renderFrame(await readBlob(deps.blobs, row.sha256), options);
   return { contentType: options.type, body };

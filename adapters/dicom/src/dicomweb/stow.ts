@@ -66,7 +66,7 @@ export function stowBoundary(contentType: string | undefined): string {
   }
   const boundary = boundaryOf(contentType ?? '');
   if (boundary === undefined) {
-    throw fhirError('TESSERA_E_VALIDATION_STRUCTURE', 'The multipart Content-Type has no valid boundary');
+    throw fhirError('TESSERA_E_DICOMWEB_MALFORMED_MULTIPART', 'The multipart Content-Type has no valid boundary');
   }
   return boundary;
 }
@@ -149,7 +149,7 @@ export async function receiveStow(deps: StowDeps, request: StowRequest): Promise
       throw fhirError('TESSERA_E_HTTP_BODY_TOO_LARGE', err.message);
     }
     if (err instanceof MultipartError) {
-      throw fhirError('TESSERA_E_VALIDATION_STRUCTURE', `Malformed multipart/related body: ${err.message}`);
+      throw fhirError('TESSERA_E_DICOMWEB_MALFORMED_MULTIPART', `Malformed multipart/related body: ${err.message}`);
     }
     throw err;
   }

@@ -46,7 +46,7 @@ export async function instancesAt(index: DicomIndex, path: DicomPath): Promise<D
   if (rows.length === 0) {
     const what = path.sopInstanceUid ?? path.seriesUid ?? path.studyUid;
     throw fhirError(
-      'TESSERA_E_FHIR_NOT_FOUND',
+      'TESSERA_E_DICOMWEB_NOT_FOUND',
       `No DICOM ${path.sopInstanceUid ? 'instance' : path.seriesUid ? 'series' : 'study'} ${what}`,
     );
   }

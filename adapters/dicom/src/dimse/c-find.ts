@@ -15,8 +15,8 @@ import type {
   DicomStringMatch,
 } from '../../../../server/src/durable/dicom-index';
 import { DimseStatus } from '../status';
-import type { DenaturalDataset, NaturalDataset } from './dcmjs';
-import { dcmjsData } from './dcmjs';
+import type { DenaturalDataset, NaturalDataset } from '../dcmjs';
+import { dcmjsData } from '../dcmjs';
 
 /** The index queries C-FIND needs. */
 export type FindIndex = Pick<DicomIndex, 'findStudies' | 'findSeries'>;

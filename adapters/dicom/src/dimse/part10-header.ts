@@ -6,7 +6,7 @@
  * (PS3.5 A.5) makes a valid deflated Part-10 file without inflating it here.
  * https://dicom.nema.org/medical/dicom/current/output/chtml/part10/chapter_7.html
  */
-import { dcmjsData } from './dcmjs';
+import { dcmjsData } from '../dcmjs';
 
 /** Tessera's Implementation Class UID (PS3.7 D.3.3.2), a UUID-derived UID (PS3.5 B.2). */
 export const TESSERA_IMPLEMENTATION_CLASS_UID = '2.25.138969248101459895091810353240056576249';

@@ -22,7 +22,7 @@ import type { IngestOutcome, InstanceSink } from '../ingest/types';
 import { DimseStatus } from '../status';
 import type { FindIndex } from './c-find';
 import { runFind } from './c-find';
-import type { NaturalDataset } from './dcmjs';
+import type { NaturalDataset } from '../dcmjs';
 import { negotiatePresentationContexts } from './negotiation';
 import { TESSERA_IMPLEMENTATION_CLASS_UID, TESSERA_IMPLEMENTATION_VERSION, buildPart10Header } from './part10-header';
 import { IntakeWritable } from './store-stream';

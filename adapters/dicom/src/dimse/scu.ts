@@ -11,7 +11,7 @@ import type { Socket } from 'node:net';
 import { Client, Dataset, association, constants, requests } from 'dcmjs-dimse';
 import type { responses } from 'dcmjs-dimse';
 import { isFailureStatus } from '../status';
-import './dcmjs';
+import './quiet-logs';
 import type { Part10Meta } from './part10-header';
 import { readPart10Meta } from './part10-header';
 

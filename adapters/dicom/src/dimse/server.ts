@@ -5,6 +5,7 @@
  * PDU the peer waits for), a limit on concurrent associations, and a draining close.
  * https://dicom.nema.org/medical/dicom/current/output/chtml/part08/chapter_9.html
  */
+import './quiet-logs';
 import type { AddressInfo, Socket } from 'node:net';
 import { createServer } from 'node:net';
 import type { Logger } from 'pino';

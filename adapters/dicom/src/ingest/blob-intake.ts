@@ -1,13 +1,18 @@
 /**
- * Streams received bytes into the blob store while keeping a bounded copy of their start, so a
- * large instance never sits whole in memory (the dcmjs-dimse default buffers every C-STORE data
- * set) and the sink can parse the attributes before the pixel data without reading the file back.
+ * Takes received bytes into the blob store while keeping a bounded copy of their start, so the
+ * sink can parse the attributes before the pixel data without reading the file back. A large
+ * instance streams and never sits whole in memory (the dcmjs-dimse default buffers every C-STORE
+ * data set); a small one (up to 2 MiB: a CT or MR slice) is stored in one write, which saves the
+ * per-chunk round trips of a file stream.
  */
 import { PassThrough, type Readable } from 'node:stream';
 import type { BlobStore, StoredBlob } from '../../../../server/src/durable/blob-store';
 
 /** How many leading bytes an intake keeps in memory by default. */
 export const DEFAULT_HEAD_BYTES = 256 * 1024;
+
+/** Files up to this size are collected in memory and stored in one write. */
+export const DEFAULT_BUFFER_BYTES = 2 * 1024 * 1024;
 
 /** How many trailing bytes an intake keeps (enough for an encapsulated pixel data's closing delimiter). */
 export const TAIL_BYTES = 64;
@@ -37,9 +42,15 @@ export interface BlobIntake {
  * @param blobs - the blob store
  * @param prefix - bytes that come before what is written (a Part-10 header built by the receiver)
  * @param headBytes - how many leading bytes to keep
+ * @param bufferBytes - files up to this size are stored in one write (larger ones stream)
  * @returns the intake
  */
-export function openBlobIntake(blobs: BlobStore, prefix?: Buffer, headBytes = DEFAULT_HEAD_BYTES): BlobIntake {
+export function openBlobIntake(
+  blobs: BlobStore,
+  prefix?: Buffer,
+  headBytes = DEFAULT_HEAD_BYTES,
+  bufferBytes = DEFAULT_BUFFER_BYTES,
+): BlobIntake {
   const input = new PassThrough({ highWaterMark: 1024 * 1024 });
   const kept: Buffer[] = [];
   let keptBytes = 0;
@@ -69,29 +80,58 @@ export function openBlobIntake(blobs: BlobStore, prefix?: Buffer, headBytes = DE
       }
     }
   };
-  const toStore = new PassThrough({ highWaterMark: 1024 * 1024 });
-  if (prefix !== undefined && prefix.length > 0) {
-    keep(prefix);
-    toStore.write(prefix);
-  }
-  input.on('data', (chunk: Buffer) => {
+  // Small files (a CT slice) are collected and stored in one write; past `bufferBytes` the
+  // collected bytes and the rest stream to the blob store, so memory stays bounded.
+  const pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let toStore: PassThrough | undefined;
+  let settle: (put: Promise<StoredBlob>) => void = () => undefined;
+  const stored = new Promise<StoredBlob>((resolve, reject) => {
+    settle = (put) => put.then(resolve, reject);
+  });
+  const startStreaming = (): PassThrough => {
+    const stream = new PassThrough({ highWaterMark: 1024 * 1024 });
+    for (const chunk of pending.splice(0)) {
+      stream.write(chunk);
+    }
+    settle(blobs.put(stream));
+    return stream;
+  };
+  const accept = (chunk: Buffer): void => {
     keep(chunk);
-    if (!toStore.write(chunk)) {
+    if (toStore === undefined) {
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      if (pendingBytes > bufferBytes) {
+        toStore = startStreaming();
+      }
+    } else if (!toStore.write(chunk)) {
       input.pause();
       toStore.once('drain', () => input.resume());
     }
-  });
+  };
+  if (prefix !== undefined && prefix.length > 0) {
+    accept(prefix);
+  }
+  input.on('data', accept);
   input.on('end', () => {
     announce(true);
-    toStore.end();
+    if (toStore === undefined) {
+      settle(blobs.put(Buffer.concat(pending.splice(0), pendingBytes)));
+    } else {
+      toStore.end();
+    }
   });
   input.on('error', (error) => {
     announce(false);
-    toStore.destroy(error);
+    if (toStore === undefined) {
+      pending.length = 0;
+      settle(Promise.reject(error));
+    } else {
+      toStore.destroy(error);
+    }
   });
-  const result = blobs
-    .put(toStore)
-    .then((blob) => ({ blob, head: Buffer.concat(kept, keptBytes), tail: Buffer.from(tail) }));
+  const result = stored.then((blob) => ({ blob, head: Buffer.concat(kept, keptBytes), tail: Buffer.from(tail) }));
   // The caller observes failures through `result`; keep an unobserved rejection from crashing.
   result.catch(() => undefined);
   return { input, result, headReady };

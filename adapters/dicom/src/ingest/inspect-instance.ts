@@ -9,7 +9,7 @@ import { dcmjsData } from '../dcmjs';
 import type { DicomInstanceMetadata } from '../mapping';
 import { parseHead, Part10Error, type ParsedHead } from '../part10/parse-head';
 import { DimseStatus } from '../status';
-import { sopClassMismatch } from './iod-requirements';
+import { requiresPixelData, sopClassMismatch } from './iod-requirements';
 import type { InstanceUids, ReceivedInstance } from './types';
 
 /** A refusal: the status to send and why. */
@@ -88,6 +88,9 @@ export function inspectHead(head: Buffer, complete: boolean, context: ReceivedCo
     parsed.dataset as Parameters<typeof dcmjsData.DicomMetaDictionary.naturalizeDataset>[0],
   ) as InspectedInstance['meta'];
   const uids = requireUids(parsed, meta, context);
+  if (parsed.pixelData === undefined && requiresPixelData(uids.sopClassUid)) {
+    throw new IngestRejection(DimseStatus.CannotUnderstand, 'truncated: the image has no Pixel Data (7FE0,0010)', uids);
+  }
   const mismatch = sopClassMismatch(uids.sopClassUid, meta);
   if (mismatch !== undefined) {
     throw new IngestRejection(DimseStatus.DataSetDoesNotMatchSopClass, mismatch, uids);

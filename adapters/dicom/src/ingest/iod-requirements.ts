@@ -94,3 +94,13 @@ export function sopClassMismatch(sopClassUid: string, dataset: Readonly<Record<s
 function isEmpty(value: unknown): boolean {
   return value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
 }
+
+/**
+ * Whether instances of a SOP class are images, which must carry Pixel Data (7FE0,0010): an image
+ * without it was cut off before its pixels (or is not what it claims).
+ * @param sopClassUid - the SOP Class UID
+ * @returns true for the image classes checked here
+ */
+export function requiresPixelData(sopClassUid: string): boolean {
+  return REQUIREMENTS[sopClassUid]?.required.includes('Rows') === true;
+}

@@ -6,6 +6,7 @@
  * (test/fixtures/dicom/part10.ts, dcmjs 0.51). Pinned by test/unit/adapters/dicom/part10/.
  */
 import { dcmjsData } from '../dcmjs';
+import { elementsEndAtEnd } from './element-bounds';
 import { inflateRawSync } from 'node:zlib';
 import type { DicomJson } from '../../../../server/src/durable/dicom-index';
 
@@ -104,10 +105,11 @@ export function parseHead(bytes: Buffer, complete: boolean): ParsedHead | undefi
     throw new Part10Error('truncated', `data set cannot be read: ${(error as Error).message}`);
   }
   const reachedPixelData = PIXEL_DATA in dataset;
-  if (!reachedPixelData && (!complete || stream.offset > body.length)) {
-    if (!complete) {
-      return undefined;
-    }
+  if (!reachedPixelData && !complete) {
+    return undefined;
+  }
+  // A whole file without Pixel Data must end where its last element does (dcmjs reads a cut one short).
+  if (!reachedPixelData && syntax !== BIG_ENDIAN_TS && !elementsEndAtEnd(body, syntax !== IMPLICIT_TS)) {
     throw new Part10Error('truncated', 'data set ends inside an attribute');
   }
   const { [PIXEL_DATA]: _pixelTag, ...beforePixelData } = dataset;

@@ -14,10 +14,16 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BlobMismatch, BlobStore, BlobVerification, StoredBlob } from '../../durable/blob-store';
 import { isSha256 } from '../../durable/blob-store';
+
+function checkExpected(sha256: string, expectedSha256: string | undefined): void {
+  if (expectedSha256 !== undefined && expectedSha256 !== sha256) {
+    throw new Error(`blob hash ${sha256} does not match the expected ${expectedSha256}`);
+  }
+}
 
 /** Fsyncs a file or directory by path. */
 async function fsyncPath(path: string): Promise<void> {
@@ -48,49 +54,80 @@ export class FileBlobStore implements BlobStore {
   async put(source: Buffer | Readable, expectedSha256?: string): Promise<StoredBlob> {
     await this.init();
     const tmp = join(this.dir, 'tmp', `${Date.now()}-${randomBytes(8).toString('hex')}`);
-    const hash = createHash('sha256');
-    let size = 0;
     try {
-      const input = Buffer.isBuffer(source) ? Readable.from([source]) : source;
-      await pipeline(
-        input,
-        async function* (chunks: AsyncIterable<Buffer>) {
-          for await (const chunk of chunks) {
-            hash.update(chunk);
-            size += chunk.length;
-            yield chunk;
-          }
-        },
-        // Created read-only: the descriptor opened here may still write (open(2)), nobody else can.
-        createWriteStream(tmp, { flags: 'wx', mode: 0o444, highWaterMark: 1024 * 1024 }),
-      );
-      const sha256 = hash.digest('hex');
-      if (expectedSha256 !== undefined && expectedSha256 !== sha256) {
-        throw new Error(`blob hash ${sha256} does not match the expected ${expectedSha256}`);
-      }
-      const target = this.pathOf(sha256);
-      if ((await this.stat(sha256)) !== undefined) {
-        await rm(tmp, { force: true });
-        return { sha256, size, created: false };
-      }
-      const sync = this.options.sync !== false;
-      if (sync) {
-        await fsyncPath(tmp);
-      }
-      const folder = join(target, '..');
-      if (!this.folders.has(folder)) {
-        await mkdir(folder, { recursive: true });
-        this.folders.add(folder);
-      }
-      await rename(tmp, target);
-      if (sync) {
-        await fsyncPath(folder);
-      }
-      return { sha256, size, created: true };
+      return Buffer.isBuffer(source)
+        ? await this.putBuffer(source, tmp, expectedSha256)
+        : await this.putStream(source, tmp, expectedSha256);
     } catch (err) {
       await rm(tmp, { force: true });
       throw err;
     }
+  }
+
+  /** A buffer: hashed first, so bytes already stored are not written at all; then one write. */
+  private async putBuffer(bytes: Buffer, tmp: string, expectedSha256: string | undefined): Promise<StoredBlob> {
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    checkExpected(sha256, expectedSha256);
+    if ((await this.stat(sha256)) !== undefined) {
+      return { sha256, size: bytes.length, created: false };
+    }
+    // Created read-only: the descriptor opened here may still write (open(2)), nobody else can.
+    const handle = await open(tmp, 'wx', 0o444);
+    try {
+      await handle.writeFile(bytes);
+      if (this.sync) {
+        await handle.sync();
+      }
+    } finally {
+      await handle.close();
+    }
+    return this.install(tmp, sha256, bytes.length);
+  }
+
+  /** A stream: written to the temporary file while hashing. */
+  private async putStream(source: Readable, tmp: string, expectedSha256: string | undefined): Promise<StoredBlob> {
+    const hash = createHash('sha256');
+    let size = 0;
+    await pipeline(
+      source,
+      async function* (chunks: AsyncIterable<Buffer>) {
+        for await (const chunk of chunks) {
+          hash.update(chunk);
+          size += chunk.length;
+          yield chunk;
+        }
+      },
+      createWriteStream(tmp, { flags: 'wx', mode: 0o444, highWaterMark: 1024 * 1024 }),
+    );
+    const sha256 = hash.digest('hex');
+    checkExpected(sha256, expectedSha256);
+    if ((await this.stat(sha256)) !== undefined) {
+      await rm(tmp, { force: true });
+      return { sha256, size, created: false };
+    }
+    if (this.sync) {
+      await fsyncPath(tmp);
+    }
+    return this.install(tmp, sha256, size);
+  }
+
+  /** Renames a written (and, when syncing, fsynced) temporary file to its address. */
+  private async install(tmp: string, sha256: string, size: number): Promise<StoredBlob> {
+    const target = this.pathOf(sha256);
+    const folder = join(target, '..');
+    if (!this.folders.has(folder)) {
+      await mkdir(folder, { recursive: true });
+      this.folders.add(folder);
+    }
+    await rename(tmp, target);
+    if (this.sync) {
+      await fsyncPath(folder);
+    }
+    return { sha256, size, created: true };
+  }
+
+  private get sync(): boolean {
+    return this.options.sync !== false;
   }
 
   /** {@inheritDoc BlobStore.open} */

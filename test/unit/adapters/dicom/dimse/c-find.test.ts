@@ -15,7 +15,7 @@ import type { responses } from 'dcmjs-dimse';
 import pino from 'pino';
 import type { DimseServer } from '../../../../../adapters/dicom/src/dimse';
 import { identifierToQuery, startDimseServer } from '../../../../../adapters/dicom/src/dimse';
-import { dcmjsData } from '../../../../../adapters/dicom/src/dimse/dcmjs';
+import { dcmjsData } from '../../../../../adapters/dicom/src/dcmjs';
 import { FileBlobStore } from '../../../../../server/src/storage/files/file-blob-store';
 import type { SqliteStore } from '../../../../../server/src/storage/sqlite/sqlite-store';
 import { CT_IMAGE, CR_IMAGE, instanceRecord, putAll } from '../../../../conformance/dicom-index.fixtures';

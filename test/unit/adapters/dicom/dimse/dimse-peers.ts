@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BlobStore } from '../../../../../server/src/durable/blob-store';
 import type { IngestOutcome, InstanceSink, ReceivedInstance } from '../../../../../adapters/dicom/src/ingest/types';
-import { dcmjsData } from '../../../../../adapters/dicom/src/dimse/dcmjs';
+import { dcmjsData } from '../../../../../adapters/dicom/src/dcmjs';
 import { readPart10Meta } from '../../../../../adapters/dicom/src/dimse/part10-header';
 import type { CorpusEntry, CorpusManifest } from '../../../../fixtures/dicom/corpus';
 import { generateCorpus } from '../../../../fixtures/dicom/corpus';

@@ -120,3 +120,53 @@ describe('FileBlobStore', () => {
     }
   });
 });
+
+describe('FileBlobStore with sync: false (TESSERA_SQLITE_SYNCHRONOUS=normal)', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tessera-blobs-nosync-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Counts FileHandle.sync calls (fsync of a file or directory) while `run` runs. */
+  async function fsyncsDuring(run: () => Promise<unknown>): Promise<number> {
+    const { open } = await import('node:fs/promises');
+    const handle = await open(process.execPath, 'r');
+    const proto = Object.getPrototypeOf(handle) as { sync: () => Promise<void> };
+    await handle.close();
+    const original = proto.sync;
+    let count = 0;
+    proto.sync = function (this: unknown): Promise<void> {
+      count++;
+      return original.call(this);
+    };
+    try {
+      await run();
+    } finally {
+      proto.sync = original;
+    }
+    return count;
+  }
+
+  it('skips every fsync but still stores atomically under the address', async () => {
+    const fast = new FileBlobStore(join(dir, 'fast'), { sync: false });
+    const bytes = Buffer.from('not fsynced, still whole');
+    const fsyncs = await fsyncsDuring(async () => {
+      const stored = await fast.put(Readable.from([bytes.subarray(0, 5), bytes.subarray(5)]));
+      assert.deepEqual(stored, { sha256: sha(bytes), size: bytes.length, created: true });
+    });
+    assert.equal(fsyncs, 0);
+    assert.ok((await readAll(await fast.open(sha(bytes)))).equals(bytes));
+    assert.deepEqual(await readdir(join(dir, 'fast', 'tmp')), []);
+    assert.equal((await fast.put(bytes)).created, false);
+    assert.deepEqual((await fast.verify()).mismatches, []);
+  });
+
+  it('fsyncs the file and its folder by default', async () => {
+    const durable = new FileBlobStore(join(dir, 'durable'));
+    const fsyncs = await fsyncsDuring(() => durable.put(Buffer.from('fsynced')));
+    assert.ok(fsyncs >= 2, `${fsyncs} fsyncs`);
+  });
+});

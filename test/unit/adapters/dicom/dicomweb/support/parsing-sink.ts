@@ -4,7 +4,7 @@
  * production sink (FHIR ImagingStudy, inference job) is another module; this one keeps only the
  * index part of its contract.
  */
-import { readPart10 } from '../../../../../../adapters/dicom/src/dicomweb/dcmjs';
+import { readPart10 } from '../../../../../../adapters/dicom/src/dcmjs';
 import { readBlob } from '../../../../../../adapters/dicom/src/dicomweb/wado';
 import type { IngestOutcome, InstanceSink, ReceivedInstance } from '../../../../../../adapters/dicom/src/ingest/types';
 import { DimseStatus } from '../../../../../../adapters/dicom/src/status';
