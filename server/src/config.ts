@@ -34,7 +34,10 @@ export interface TesseraConfig {
   readonly dicomAllowedAets?: readonly string[];
   /** TESSERA_DICOM_MAX_ASSOCIATIONS (64): concurrent associations; more are rejected (transient). */
   readonly dicomMaxAssociations: number;
-  /** TESSERA_DICOM_MAX_PDU_BYTES (262144): the maximum PDU length Tessera receives (PS3.8 D.1). */
+  /**
+   * TESSERA_DICOM_MAX_PDU_BYTES (65536): the maximum PDU length Tessera receives (PS3.8 D.1). dcmjs-dimse
+   * copies a PDU being received once per TCP chunk, so very large PDUs cost more than they save.
+   */
   readonly dicomMaxPduBytes: number;
   /** TESSERA_DICOM_REMOTES: remote AEs the SCU sends to, `NAME=AET@host:port,...`. */
   readonly dicomRemotes: Readonly<Record<string, DicomRemote>>;
@@ -175,7 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TesseraConfig 
     dicomAet: aet,
     dicomAllowedAets: aetList(env, 'TESSERA_DICOM_ALLOWED_AETS'),
     dicomMaxAssociations: positiveInt(env, 'TESSERA_DICOM_MAX_ASSOCIATIONS', 64),
-    dicomMaxPduBytes: positiveInt(env, 'TESSERA_DICOM_MAX_PDU_BYTES', 256 * 1024),
+    dicomMaxPduBytes: positiveInt(env, 'TESSERA_DICOM_MAX_PDU_BYTES', 64 * 1024),
     dicomRemotes: dicomRemotes(env, 'TESSERA_DICOM_REMOTES'),
     auth: oneOf(env, 'TESSERA_AUTH', ['smart', 'off'] as const, 'smart'),
     apiToken: env.TESSERA_API_TOKEN || undefined,

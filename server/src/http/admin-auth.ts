@@ -5,6 +5,7 @@
 import type { Request, Response } from 'express';
 import { authenticateRequest } from '../auth/middleware';
 import type { AccessContext } from '../context';
+import { assertAllowed, type Permission } from '../repository/access';
 import { locals } from './request-context';
 import { sendError } from './send';
 
@@ -14,15 +15,24 @@ export interface AdminAuth {
   readonly authenticate: (authorization: string | undefined) => AccessContext | undefined;
 }
 
+/** What a wrapped route requires beyond a valid token. */
+export interface RouteRequirement {
+  /** The resource type and permission the token's scopes must grant (e.g. DICOMweb reads: ImagingStudy `r`). */
+  readonly allow?: { readonly resourceType: string; readonly permission: Permission };
+}
+
 /**
- * Wraps a route handler: authenticates, then runs it, sending anything thrown as an OperationOutcome.
+ * Wraps a route handler: authenticates, checks the requirement, then runs it, sending anything
+ * thrown as an OperationOutcome.
  * @param auth - the auth mode and token check
  * @param fn - the handler
+ * @param requirement - scopes the token must grant
  * @returns an express handler
  */
 export function authenticated(
   auth: AdminAuth,
   fn: (req: Request, res: Response) => Promise<void>,
+  requirement: RouteRequirement = {},
 ): (req: Request, res: Response) => void {
   return (req, res) => {
     const result = authenticateRequest(
@@ -35,7 +45,13 @@ export function authenticated(
       sendError(res, result.error, locals(res).logger);
       return;
     }
-    fn(req, res).catch((err: unknown) => sendError(res, err, locals(res).logger));
+    const allow = requirement.allow;
+    Promise.resolve()
+      .then(() =>
+        allow === undefined ? undefined : assertAllowed(result.access, allow.resourceType, allow.permission),
+      )
+      .then(() => fn(req, res))
+      .catch((err: unknown) => sendError(res, err, locals(res).logger));
   };
 }
 

@@ -18,16 +18,12 @@ import type { DicomPath } from '../../../adapters/dicom/src/dicomweb/urls';
 import type { StreamedResponse, WadoDeps } from '../../../adapters/dicom/src/dicomweb/wado';
 import { retrieveFrames, retrieveInstances, retrieveMetadata } from '../../../adapters/dicom/src/dicomweb/wado';
 import type { InstanceSink } from '../../../adapters/dicom/src/ingest/types';
-import { authenticateRequest } from '../auth/middleware';
 import type { AccessContext } from '../context';
 import type { BlobStore } from '../durable/blob-store';
 import type { DicomIndex, DicomLevel } from '../durable/dicom-index';
 import { fhirError } from '../errors/outcome';
 import type { Permission } from '../repository/access';
-import { assertAllowed } from '../repository/access';
-import { queryOf } from './admin-auth';
-import { locals } from './request-context';
-import { sendError } from './send';
+import { authenticated, queryOf } from './admin-auth';
 
 /** What the DICOMweb service is built from. */
 export interface DicomwebDeps {
@@ -93,24 +89,8 @@ export function dicomwebRouter(deps: DicomwebRoutesDeps): express.Router {
   const root = (): string => `${typeof deps.baseUrl === 'function' ? deps.baseUrl() : (deps.baseUrl ?? '')}/dicomweb`;
   const wado = (): WadoDeps => ({ index: deps.index, blobs: deps.blobs, root: root() });
 
-  const guarded =
-    (permission: Permission, fn: Handler) =>
-    (req: Request, res: Response): void => {
-      const result = authenticateRequest(
-        { mode: deps.auth, authenticate: deps.authenticate },
-        'dicomweb',
-        req.headers.authorization,
-      );
-      if (!result.ok) {
-        res.setHeader('WWW-Authenticate', result.challenge);
-        sendError(res, result.error, locals(res).logger);
-        return;
-      }
-      Promise.resolve()
-        .then(() => assertAllowed(result.access, 'ImagingStudy', permission))
-        .then(() => fn(req, res))
-        .catch((err: unknown) => sendError(res, err, locals(res).logger));
-    };
+  const guarded = (permission: Permission, fn: Handler): ((req: Request, res: Response) => void) =>
+    authenticated(deps, fn, { allow: { resourceType: 'ImagingStudy', permission } });
 
   const stow: Handler = async (req, res) => {
     const studyUid = req.params.study === undefined ? undefined : param(req, 'study');

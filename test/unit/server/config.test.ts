@@ -64,7 +64,7 @@ describe('loadConfig: DICOM settings (issue 4)', () => {
     const config = loadConfig({});
     assert.equal(config.dicomAllowedAets, undefined);
     assert.equal(config.dicomMaxAssociations, 64);
-    assert.equal(config.dicomMaxPduBytes, 256 * 1024);
+    assert.equal(config.dicomMaxPduBytes, 64 * 1024);
     assert.deepEqual(config.dicomRemotes, {});
     assert.equal(loadConfig({ TESSERA_DICOM_ALLOWED_AETS: '  ' }).dicomAllowedAets, undefined);
   });
