@@ -7,6 +7,12 @@ import type { DicomJsonBuilder } from './dicom-json';
 import { parseQidoParams } from './qido-params';
 import { instanceJson, seriesJson, studyJson } from './qido-response';
 
+/**
+ * The most matches one response carries. A search that asks for more (or sets no `limit`) gets
+ * this many and a warning that more can be requested with `offset` (PS3.18 8.3.4.4).
+ */
+export const MAX_QIDO_RESULTS = 1000;
+
 /** The result of a search: the matches (empty → 204) and warnings for a `Warning` header. */
 export interface QidoResult {
   readonly matches: DicomJsonBuilder[];
@@ -29,8 +35,11 @@ export async function qidoSearch(
   params: URLSearchParams,
   scope: { studyUid?: string; seriesUid?: string } = {},
 ): Promise<QidoResult> {
-  const { query, includeFields, warnings } = parseQidoParams(level, params, scope);
-  const shape = { root, include: includeFields };
+  const parsed = parseQidoParams(level, params, scope);
+  const shape = { root, include: parsed.includeFields };
+  const limit = Math.min(parsed.query.limit ?? MAX_QIDO_RESULTS, MAX_QIDO_RESULTS);
+  // One more than the page tells whether the cap cut the answer short.
+  const query = { ...parsed.query, limit: limit + 1 };
   let matches: DicomJsonBuilder[];
   if (level === 'study') {
     matches = (await index.findStudies(query)).map((row) => studyJson(row, shape));
@@ -38,6 +47,13 @@ export async function qidoSearch(
     matches = (await index.findSeries(query)).map((row) => seriesJson(row, shape));
   } else {
     matches = (await index.findInstances(query)).map((row) => instanceJson(row, shape));
+  }
+  const warnings = [...parsed.warnings];
+  if (matches.length > limit) {
+    matches = matches.slice(0, limit);
+    if (limit === MAX_QIDO_RESULTS && (parsed.query.limit === undefined || parsed.query.limit > limit)) {
+      warnings.push('There are additional results that can be requested');
+    }
   }
   return { matches, warnings };
 }
