@@ -8,7 +8,7 @@
  * there too; under the lock the study is read again and rebuilt only if another instance of the
  * same study committed in between.
  */
-import type { Endpoint, ImagingStudy, Patient, Reference } from '@medplum/fhirtypes';
+import type { Endpoint, ImagingStudy, Patient, Reference, ServiceRequest } from '@medplum/fhirtypes';
 import type { Logger } from 'pino';
 import type { BlobStore, StoredBlob } from '../../../../server/src/durable/blob-store';
 import type { DicomIndex, DicomInstanceRecord } from '../../../../server/src/durable/dicom-index';
@@ -17,6 +17,7 @@ import type { FhirRepository } from '../../../../server/src/repository/repositor
 import { buildImagingStudy, type DicomMappingConfig } from '../mapping';
 import { DimseStatus } from '../status';
 import { indexRecordOf } from './index-record';
+import { KeyedBatcher } from './keyed-batcher';
 import {
   checkPixelData,
   IngestRejection,
@@ -71,10 +72,24 @@ interface Prepared {
 /** What was decided before the write lock. */
 type Preparation =
   | { readonly kind: 'duplicate'; readonly stored: DicomInstanceRecord }
-  | { readonly kind: 'new'; readonly studyId: string; readonly prepared: Prepared };
+  /** `prepared` is absent when the study was busy committing others: it is built at commit time. */
+  | { readonly kind: 'new'; readonly studyId: string; readonly prepared?: Prepared };
+
+/** One instance waiting for its study's commit. */
+interface CommitItem {
+  readonly instance: InspectedInstance;
+  readonly record: DicomInstanceRecord;
+  readonly source: string;
+  readonly prepared?: Prepared;
+}
 
 /** Implements {@link InstanceSink} over the repository, the index and the queue. */
 export class DicomIngestService implements InstanceSink {
+  /** Commits per study, one at a time, batching the instances that arrive meanwhile. */
+  private readonly studies = new KeyedBatcher<CommitItem, boolean>((studyId, items) =>
+    this.commitStudy(studyId, items),
+  );
+
   /**
    * @param deps - repository, index, blob store, mapping configuration, endpoint, logger
    */
@@ -138,22 +153,29 @@ export class DicomIngestService implements InstanceSink {
     }
   }
 
-  /** Everything that can happen before the write lock: duplicate check, lookups, the new study. */
+  /**
+   * Everything that can happen before the write lock: the duplicate check and, unless the study is
+   * busy committing other instances (the study would change under it), the ImagingStudy with this
+   * instance added, validated ahead.
+   */
   private async prepareInstance(instance: InspectedInstance, source: string): Promise<Preparation> {
     const stored = await this.deps.index.getInstance(instance.uids.sopInstanceUid);
     if (stored !== undefined) {
       return { kind: 'duplicate', stored };
     }
     const studyId = imagingStudyIdOf(instance.uids.studyUid);
+    if (this.studies.busy(studyId)) {
+      return { kind: 'new', studyId };
+    }
     const existing = await readImagingStudy(this.deps.repo, studyId);
-    const prepared = await this.prepare(instance, studyId, existing, source, this.deps.repo);
+    const prepared = await this.prepare([instance], studyId, existing, source, this.deps.repo);
     if (prepared.complete) {
       await this.deps.repo.preanalyze(prepared.study);
     }
     return { kind: 'new', studyId, prepared };
   }
 
-  /** Commits the index row, the ImagingStudy (and new Patient) and the inference job. */
+  /** Hands the instance to its study's commit queue. */
   private async commit(
     instance: InspectedInstance,
     blob: StoredBlob,
@@ -164,39 +186,94 @@ export class DicomIngestService implements InstanceSink {
     if (preparation.kind === 'duplicate') {
       return this.duplicate(instance, preparation.stored, blob);
     }
-    const { studyId, prepared } = preparation;
+    const { studyId } = preparation;
     const record = indexRecordOf(instance, blob, source, new Date());
-    const created = await this.deps.repo.withTransaction(async (tx, records) => {
-      if ((await records.dicom.putInstance(record)) === 'exists') {
-        return false; // the same instance committed meanwhile on another association
-      }
-      // Under the lock: reuse the study built outside it unless another instance changed it since.
-      const unchanged = prepared.complete && (await currentVersion(tx, studyId)) === prepared.fromVersion;
-      const study = unchanged
-        ? prepared.study
-        : (await this.prepare(instance, studyId, await readImagingStudy(tx, studyId), source, tx)).study;
-      await tx.update<ImagingStudy>(study);
-      if (instance.hasPixelData) {
-        await enqueueInference(records, instance, record, studyId);
-      }
-      return true;
+    const created = await this.studies.submit(studyId, {
+      instance,
+      record,
+      source,
+      ...(preparation.prepared === undefined ? {} : { prepared: preparation.prepared }),
     });
     return { kind: 'stored', uids, created, imagingStudyId: studyId, warnings: [] };
   }
 
-  /** Builds the ImagingStudy with the instance added; creates the Patient when the study is new. */
+  /**
+   * Commits instances of one study in one transaction: their index rows, one ImagingStudy version
+   * with all of them, a new Patient when needed, and their inference jobs.
+   * @returns per instance, whether it was new (false: the same SOP Instance UID committed meanwhile)
+   */
+  private async commitStudy(studyId: string, items: readonly CommitItem[]): Promise<boolean[]> {
+    const repo = this.deps.repo;
+    const source = items[0]?.source ?? 'dicom';
+    const instances = items.map((i) => i.instance);
+    let prepared = items.length === 1 ? items[0]?.prepared : undefined;
+    // Commits of a study are serial here, so the version read now holds unless another process writes.
+    const version = await currentVersion(repo, studyId);
+    if (prepared === undefined || prepared.fromVersion !== version) {
+      prepared = await this.prepare(instances, studyId, await readImagingStudy(repo, studyId), source, repo);
+      if (prepared.complete) {
+        await repo.preanalyze(prepared.study);
+      }
+    }
+    const ready = prepared;
+    return repo.withTransaction(async (tx, records) => {
+      const created: boolean[] = [];
+      for (const item of items) {
+        created.push((await records.dicom.putInstance(item.record)) === 'created');
+      }
+      const fresh = items.filter((_, k) => created[k] === true);
+      if (fresh.length === 0) {
+        return created; // all committed meanwhile (another association, another process)
+      }
+      // Under the lock: reuse the study built outside it unless something changed since.
+      const unchanged =
+        ready.complete && fresh.length === items.length && (await currentVersion(tx, studyId)) === ready.fromVersion;
+      const study = unchanged
+        ? ready.study
+        : (
+            await this.prepare(
+              fresh.map((i) => i.instance),
+              studyId,
+              await readImagingStudy(tx, studyId),
+              source,
+              tx,
+            )
+          ).study;
+      await tx.update<ImagingStudy>(study);
+      for (const item of fresh) {
+        if (item.instance.hasPixelData) {
+          await enqueueInference(records, item.instance, item.record, studyId);
+        }
+      }
+      return created;
+    });
+  }
+
+  /** Builds the ImagingStudy with the instances added; the Patient is created (under the lock) when new. */
   private async prepare(
-    instance: InspectedInstance,
+    instances: readonly InspectedInstance[],
     studyId: string,
     existing: ImagingStudy | undefined,
     source: string,
     repo: FhirRepository,
   ): Promise<Prepared> {
-    const subject = existing?.subject ?? (await this.subjectOf(instance, repo));
-    // Orders are looked up when the study is new or the instance brings an accession it lacks.
-    const orders = hasAccessionOf(existing, instance) ? [] : await findOrders(repo, instance.meta);
+    const first = instances[0];
+    if (first === undefined) {
+      throw new Error('no instances to prepare a study from');
+    }
+    const subject = existing?.subject ?? (await this.subjectOf(first, repo));
+    // Orders are looked up when the study is new or an instance brings an accession it lacks.
+    const orders: Reference<ServiceRequest>[] = [];
+    const looked = new Set<string>();
+    for (const instance of instances) {
+      const accession = accessionOf(instance);
+      if (!hasAccessionOf(existing, instance) && !looked.has(accession)) {
+        looked.add(accession);
+        orders.push(...(await findOrders(repo, instance.meta)));
+      }
+    }
     const built = buildImagingStudy(
-      [instance.meta],
+      instances.map((i) => i.meta),
       {
         subject: subject as Reference<Patient>,
         basedOn: orders,
@@ -207,7 +284,7 @@ export class DicomIngestService implements InstanceSink {
       this.deps.mapping,
     );
     for (const warning of built.warnings) {
-      this.deps.logger.warn({ sopInstanceUid: instance.uids.sopInstanceUid, warning }, 'DICOM mapping warning');
+      this.deps.logger.warn({ studyId, warning }, 'DICOM mapping warning');
     }
     return {
       study: { ...built.study, id: studyId },
@@ -300,12 +377,16 @@ async function currentVersion(repo: FhirRepository, studyId: string): Promise<st
   }
 }
 
+function accessionOf(instance: InspectedInstance): string {
+  return typeof instance.meta.AccessionNumber === 'string' ? instance.meta.AccessionNumber.trim() : '';
+}
+
 /** Whether the stored study already carries the instance's accession number (or the instance has none). */
 function hasAccessionOf(existing: ImagingStudy | undefined, instance: InspectedInstance): boolean {
+  const accession = accessionOf(instance);
   if (existing === undefined) {
-    return false;
+    return accession === '';
   }
-  const accession = typeof instance.meta.AccessionNumber === 'string' ? instance.meta.AccessionNumber.trim() : '';
   return accession === '' || (existing.identifier ?? []).some((i) => i.value === accession && i.type !== undefined);
 }
 
