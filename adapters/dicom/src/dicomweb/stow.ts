@@ -117,7 +117,6 @@ export async function receiveStow(deps: StowDeps, request: StowRequest): Promise
     throw fhirError('TESSERA_E_HTTP_BODY_TOO_LARGE', `The body exceeds ${max} bytes`);
   }
   const pending: Promise<StowPartResult>[] = [];
-  let chain: Promise<unknown> = Promise.resolve();
   const splitter = new MultipartSplitter(boundary, (part) => {
     const type = mediaType(part.headers['content-type']) ?? 'application/dicom';
     if (type !== 'application/dicom') {
@@ -134,10 +133,9 @@ export async function receiveStow(deps: StowDeps, request: StowRequest): Promise
     const intake = openBlobIntake(deps.blobs);
     part.body.on('error', (err) => intake.input.destroy(err));
     part.body.pipe(intake.input);
-    // Parts are ingested one after another (instances of one study update one ImagingStudy);
-    // the first starts while its bytes are still arriving.
-    const result = chain.then(() => ingestPart(deps, intake, request.studyUid));
-    chain = result;
+    // Each part is ingested as soon as its head is in; parts of one study that meet at their
+    // study's commit share one ImagingStudy version (the ingest service batches per study).
+    const result = ingestPart(deps, intake, request.studyUid);
     pending.push(result);
   });
   const stages = max === undefined ? [request.body, splitter] : [request.body, limiter(max), splitter];
