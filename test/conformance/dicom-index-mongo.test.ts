@@ -5,10 +5,8 @@
  * randomly named database, dropped when the group closes its store.
  * Spec coverage: see dicom-index.suite.ts.
  */
-import { randomBytes } from 'node:crypto';
 import { it } from 'node:test';
-import { MongoClient } from 'mongodb';
-import { MongoStore } from '../../server/src/storage/mongo/mongo-store';
+import { openTempMongoStore } from '../helpers/mongo-temp';
 import { describeDicomIndex } from './dicom-index.suite';
 
 const uri = process.env.TESSERA_MONGODB_URI;
@@ -22,20 +20,7 @@ if (uri === undefined || uri === '') {
 } else {
   const connection = uri;
   describeDicomIndex('mongodb', async () => {
-    const dbName = `tessera_dicom_${randomBytes(6).toString('hex')}`;
-    const store = new MongoStore({ uri: connection, dbName });
-    await store.init();
-    return {
-      store,
-      async close(): Promise<void> {
-        await store.close();
-        const admin = new MongoClient(connection);
-        try {
-          await admin.db(dbName).dropDatabase();
-        } finally {
-          await admin.close();
-        }
-      },
-    };
+    const temp = await openTempMongoStore(connection, 'tessera_dicom');
+    return { store: temp.store, close: () => temp.cleanup() };
   });
 }

@@ -6,38 +6,14 @@
  * transaction (https://www.mongodb.com/docs/manual/core/transactions/). Each run uses a fresh,
  * randomly named database, dropped afterwards. Spec coverage: see repository.suite.ts.
  */
-import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { MongoClient } from 'mongodb';
-import { MongoStore } from '../../server/src/storage/mongo/mongo-store';
+import { openTempMongoStore } from '../helpers/mongo-temp';
 import type { Store } from '../../server/src/storage/store';
 
 type StoreFactory = () => Promise<{ store: Store; cleanup(): Promise<void> }>;
 type DescribeRepository = (name: string, makeStore: StoreFactory) => void;
 
 const uri = process.env.TESSERA_MONGODB_URI;
-
-/**
- * Creates an initialized MongoStore on a new database; `cleanup` drops it and disconnects.
- * @param connection - the connection string.
- */
-async function openTempMongoStore(connection: string): Promise<{ store: Store; cleanup(): Promise<void> }> {
-  const dbName = `tessera_conformance_${randomBytes(6).toString('hex')}`;
-  const store = new MongoStore({ uri: connection, dbName });
-  await store.init();
-  return {
-    store,
-    async cleanup(): Promise<void> {
-      await store.close();
-      const admin = new MongoClient(connection);
-      try {
-        await admin.db(dbName).dropDatabase();
-      } finally {
-        await admin.close();
-      }
-    },
-  };
-}
 
 if (uri === undefined || uri === '') {
   it(
